@@ -1,0 +1,10 @@
+// GET, POST /api/v1/teams
+import { Reply, withApi } from "@/lib/api/with-api";
+import { ZCreateTeamInput } from "@/lib/auth/schemas";
+import { createTeam, listTeams } from "@/lib/auth/teams";
+
+export const GET = withApi({ permission: "registry.read" }, async ({ actor }) => ({ items: await listTeams({ actor }) }));
+
+export const POST = withApi({ permission: "teams.manage", body: ZCreateTeamInput }, async ({ actor, body }) =>
+  new Reply(await createTeam({ actor, input: body }), 201),
+);

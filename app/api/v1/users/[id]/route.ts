@@ -1,0 +1,5 @@
+// GET /api/v1/users/{id}
+import { withApi } from "@/lib/api/with-api";
+import { getUser } from "@/lib/auth/users";
+
+export const GET = withApi({ permission: "users.manage" }, async ({ actor, params }) => getUser({ actor, id: params.id }));

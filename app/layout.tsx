@@ -1,0 +1,33 @@
+import type { Metadata } from "next";
+import type { ReactNode } from "react";
+import { Header } from "@/components/shell/header";
+import { Providers } from "@/components/shell/providers";
+import { ThemeScript } from "@/components/ui/theme-script";
+import { getSessionActor } from "@/lib/auth/actor";
+import { describeActor } from "@/lib/auth/describe";
+import "./globals.css";
+
+export const metadata: Metadata = {
+  title: { default: "Gatehouse", template: "%s · Gatehouse" },
+  description: "Governed promotion of machine-learning model versions",
+};
+
+export default async function RootLayout({ children }: { children: ReactNode }) {
+  const actor = await getSessionActor().catch(() => null);
+  const me = actor ? await describeActor(actor) : null;
+  return (
+    <html lang="en" suppressHydrationWarning>
+      <head>
+        <ThemeScript />
+      </head>
+      <body className="min-h-screen">
+        <Providers>
+          <Header me={me} />
+          <main id="main" className="mx-auto max-w-7xl px-4 py-8">
+            {children}
+          </main>
+        </Providers>
+      </body>
+    </html>
+  );
+}

@@ -1,0 +1,32 @@
+import type { Metadata } from "next";
+import { redirect } from "next/navigation";
+import { SignInForm } from "@/components/auth/sign-in-form";
+import { Card } from "@/components/ui/layout";
+import { getSessionActor } from "@/lib/auth/actor";
+import { env } from "@/lib/env";
+
+export const metadata: Metadata = { title: "Sign in" };
+
+const ERRORS: Record<string, string> = {
+  OAuthSignin: "The single sign-on provider could not be reached.",
+  OAuthCallback: "The single sign-on provider's answer could not be checked.",
+  AccessDenied: "Your account is deactivated or has no email address. Ask a Gatehouse admin.",
+  SessionRequired: "Sign in to continue.",
+};
+
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const params = await searchParams;
+  if (await getSessionActor().catch(() => null)) redirect("/");
+  const e = env();
+  const notice = params.signedOut ? "You have signed out." : undefined;
+  const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed; try again.") : undefined;
+  return (
+    <div className="mx-auto max-w-md pt-6">
+      <h1 className="mb-2 text-2xl font-semibold tracking-tight">Sign in to Gatehouse</h1>
+      <p className="mb-6 text-sm text-slate-700 dark:text-slate-300">Model promotions, approvals and their audit trail.</p>
+      <Card>
+        <SignInForm callbackUrl={params.callbackUrl} oidcName={e.oidcEnabled ? e.OIDC_DISPLAY_NAME : null} notice={notice} initialError={error} />
+      </Card>
+    </div>
+  );
+}

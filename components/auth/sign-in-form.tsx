@@ -1,0 +1,65 @@
+"use client";
+
+import { signIn } from "next-auth/react";
+import { useRouter } from "next/navigation";
+import { useState, type FormEvent } from "react";
+import { Alert } from "@/components/ui/layout";
+import { Button } from "@/components/ui/button";
+import { TextField } from "@/components/ui/field";
+import { buttonStyles } from "@/components/ui/styles";
+
+/** Only same-site paths are followed after sign-in, so a crafted link cannot bounce a user elsewhere. */
+function safeCallback(url: string | undefined): string {
+  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
+}
+
+export function SignInForm({ callbackUrl, oidcName, notice, initialError }: { callbackUrl?: string; oidcName: string | null; notice?: string; initialError?: string }) {
+  const router = useRouter();
+  const [error, setError] = useState<string | null>(initialError ?? null);
+  const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(e: FormEvent<HTMLFormElement>) {
+    e.preventDefault();
+    const form = new FormData(e.currentTarget);
+    const email = String(form.get("email") ?? "").trim();
+    const password = String(form.get("password") ?? "");
+    const errs = { email: email ? undefined : "Enter your email", password: password ? undefined : "Enter your password" };
+    setFieldErrors(errs);
+    setError(null);
+    if (errs.email || errs.password) return;
+    setPending(true);
+    const res = await signIn("credentials", { email, password, redirect: false });
+    if (!res || res.error) {
+      setPending(false);
+      setError(res?.status === 401 || res?.error === "CredentialsSignin" ? "That email and password do not match an active account." : "Sign-in failed; try again.");
+      return;
+    }
+    router.replace(safeCallback(callbackUrl));
+    router.refresh();
+  }
+
+  return (
+    <div className="space-y-5">
+      {notice && <Alert tone="success">{notice}</Alert>}
+      {error && <Alert tone="error">{error}</Alert>}
+      <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Sign in with email and password">
+        <TextField label="Email" name="email" type="email" autoComplete="username" autoFocus required error={fieldErrors.email} />
+        <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
+        <Button type="submit" className="w-full" disabled={pending}>
+          {pending ? "Signing in…" : "Sign in"}
+        </Button>
+      </form>
+      {oidcName && (
+        <>
+          <div className="flex items-center gap-3 text-xs text-slate-600 dark:text-slate-400">
+            <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" /> or <span className="h-px flex-1 bg-slate-200 dark:bg-slate-700" />
+          </div>
+          <button type="button" className={`${buttonStyles.base} ${buttonStyles.secondary} w-full`} onClick={() => void signIn("oidc", { callbackUrl: safeCallback(callbackUrl) })}>
+            Continue with {oidcName}
+          </button>
+        </>
+      )}
+    </div>
+  );
+}

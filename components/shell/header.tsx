@@ -1,0 +1,55 @@
+import Link from "next/link";
+import type { ActorView } from "@/lib/auth/describe";
+import type { Permission } from "@/lib/auth/permissions";
+import { ThemeToggle } from "@/components/ui/theme-toggle";
+import { NavLink } from "./nav-link";
+import { SignOutButton } from "./sign-out-button";
+
+const NAV: { href: string; label: string; permission: Permission }[] = [
+  { href: "/", label: "Overview", permission: "registry.read" },
+  { href: "/admin/users", label: "Users", permission: "users.manage" },
+  { href: "/admin/teams", label: "Teams", permission: "teams.manage" },
+  { href: "/admin/tokens", label: "API tokens", permission: "tokens.manage" },
+];
+
+export function Header({ me }: { me: ActorView | null }) {
+  const items = me ? NAV.filter((n) => me.permissions.includes(n.permission)) : [];
+  return (
+    <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
+      <a href="#main" className="sr-only focus:not-sr-only focus:absolute focus:left-2 focus:top-2 focus:rounded focus:bg-white focus:px-3 focus:py-2 dark:focus:bg-slate-900">
+        Skip to content
+      </a>
+      <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
+        <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
+          <span aria-hidden="true" className="inline-block h-6 w-6 rounded bg-indigo-600 text-center text-sm leading-6 text-white">
+            G
+          </span>
+          Gatehouse
+        </Link>
+        {items.length > 0 && (
+          <nav aria-label="Main" className="flex flex-wrap gap-1">
+            {items.map((n) => (
+              <NavLink key={n.href} href={n.href}>
+                {n.label}
+              </NavLink>
+            ))}
+          </nav>
+        )}
+        <div className="ml-auto flex flex-wrap items-center gap-3">
+          <ThemeToggle />
+          {me && (
+            <>
+              <div className="text-right text-sm leading-tight" data-testid="signed-in-user">
+                <div className="font-medium">{me.name}</div>
+                <div className="text-xs text-slate-600 dark:text-slate-400">
+                  {me.roles.length ? me.roles.map((r) => (r.team ? `${r.role}@${r.team}` : r.role)).join(", ") : "no roles"}
+                </div>
+              </div>
+              <SignOutButton />
+            </>
+          )}
+        </div>
+      </div>
+    </header>
+  );
+}

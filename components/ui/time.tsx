@@ -1,0 +1,26 @@
+"use client";
+
+import { useEffect, useState } from "react";
+
+/**
+ * A moment in the viewer's own time zone, with the exact UTC time on hover. The server renders UTC (it cannot
+ * know the viewer's zone) and the browser swaps in local time after hydration.
+ */
+export function Time({ value, fallback = "—" }: { value: string | Date | null | undefined; fallback?: string }) {
+  const [local, setLocal] = useState<string | null>(null);
+  const date = value ? new Date(value) : null;
+  const iso = date?.toISOString();
+  useEffect(() => {
+    if (!iso) return;
+    setLocal(
+      new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" }).format(new Date(iso)),
+    );
+  }, [iso]);
+  if (!date || !iso) return <span>{fallback}</span>;
+  const utc = iso.replace("T", " ").replace(/\.\d{3}Z$/, " UTC");
+  return (
+    <time dateTime={iso} title={utc} suppressHydrationWarning>
+      {local ?? utc}
+    </time>
+  );
+}

@@ -1,0 +1,69 @@
+import { expect, test } from "@playwright/test";
+import { demoUser } from "../support/api";
+import { expectAccessible, signIn } from "../support/browser";
+
+test("dark mode follows the system and the toggle overrides it, remembered across reloads", async ({ browser }) => {
+  const context = await browser.newContext({ colorScheme: "dark" });
+  const page = await context.newPage();
+  await page.goto("/signin");
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await signIn(page, demoUser("viewer"));
+  const toggle = page.getByTestId("theme-toggle");
+  await expect(toggle).toHaveText(/Theme: System/);
+  await toggle.click();
+  await expect(toggle).toHaveText(/Theme: Light/);
+  await expect(page.locator("html")).not.toHaveClass(/dark/);
+  await toggle.click();
+  await expect(toggle).toHaveText(/Theme: Dark/);
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await page.reload();
+  await expect(page.locator("html")).toHaveClass(/dark/);
+  await expect(page.getByTestId("theme-toggle")).toHaveText(/Theme: Dark/);
+  const background = await page.evaluate(() => getComputedStyle(document.body).backgroundColor);
+  expect(background).not.toBe("rgb(248, 250, 252)"); // not the light theme's slate-50
+  await context.close();
+});
+
+test("times show in the viewer's zone with the UTC time on hover", async ({ browser }) => {
+  const context = await browser.newContext({ timezoneId: "Asia/Tokyo", locale: "en-GB" });
+  const page = await context.newPage();
+  await signIn(page, demoUser("admin"));
+  await page.goto("/admin/teams");
+  const time = page.locator("time").first();
+  await expect(time).toHaveAttribute("title", /UTC$/);
+  await expect(time).toContainText(/GMT\+9|JST/);
+  await context.close();
+});
+
+const pages: { path: string; who: "admin" | "viewer" | null; label: string }[] = [
+  { path: "/signin", who: null, label: "sign-in" },
+  { path: "/", who: "viewer", label: "overview (viewer)" },
+  { path: "/", who: "admin", label: "overview (admin)" },
+  { path: "/admin/users", who: "admin", label: "users" },
+  { path: "/admin/teams", who: "admin", label: "teams" },
+  { path: "/admin/tokens", who: "admin", label: "tokens" },
+  { path: "/admin/users", who: "viewer", label: "forbidden page" },
+  { path: "/no-such-page", who: "viewer", label: "not found" },
+];
+
+for (const scheme of ["light", "dark"] as const) {
+  for (const p of pages) {
+    test(`axe finds no serious or critical problems: ${p.label}, ${scheme}`, async ({ browser }) => {
+      const context = await browser.newContext({ colorScheme: scheme });
+      const page = await context.newPage();
+      if (p.who) await signIn(page, demoUser(p.who));
+      await page.goto(p.path);
+      await page.waitForLoadState("networkidle");
+      await expectAccessible(page, `${p.label} (${scheme})`);
+      await context.close();
+    });
+  }
+}
+
+test("axe finds no serious or critical problems on a user's page", async ({ page }) => {
+  await signIn(page, demoUser("admin"));
+  await page.goto("/admin/users");
+  await page.getByRole("link", { name: demoUser("lead") }).click();
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lee Lead");
+  await expectAccessible(page, "user detail");
+});

@@ -1,0 +1,33 @@
+/** An error a user can act on: it carries the HTTP status, a stable code and, for bad input, where it is. */
+export class AppError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: { path: string; message: string }[],
+  ) {
+    super(message);
+    this.name = "AppError";
+  }
+}
+
+export const badRequest = (message: string, details?: { path: string; message: string }[]) =>
+  new AppError(400, "invalid_input", message, details);
+export const unauthorized = (message = "Sign in or send a valid API token (Authorization: Bearer <token>).") =>
+  new AppError(401, "unauthenticated", message);
+export const forbidden = (message: string) => new AppError(403, "forbidden", message);
+export const notFound = (message: string) => new AppError(404, "not_found", message);
+export const conflict = (message: string, details?: { path: string; message: string }[]) =>
+  new AppError(409, "conflict", message, details);
+export const unavailable = (message = "The database is unavailable; try again shortly.") =>
+  new AppError(503, "unavailable", message);
+
+/** Prisma and pg errors that mean "the database cannot be reached right now", as opposed to a bug. */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown } | null;
+  if (!e) return false;
+  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "P1001", "P1002", "P1017", "57P01", "57P03"];
+  if (e.code && codes.includes(e.code)) return true;
+  if (typeof e.message === "string" && /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|database system is (starting|shutting) up|DatabaseNotReachable|timeout exceeded when trying to connect/i.test(e.message)) return true;
+  return e.cause !== undefined && e.cause !== err ? isDatabaseUnavailable(e.cause) : false;
+}

@@ -1,0 +1,98 @@
+import "server-only";
+import { randomUUID } from "node:crypto";
+import { NextResponse } from "next/server";
+import { ZodError, type ZodType } from "zod";
+import { authenticateRequest, requirePermission } from "@/lib/auth/actor";
+import type { Actor, Permission } from "@/lib/auth/permissions";
+import { AppError, badRequest, isDatabaseUnavailable, unauthorized, unavailable } from "./errors";
+
+export type ErrorBody = { error: { code: string; message: string; details?: { path: string; message: string }[]; requestId?: string } };
+
+export function zodDetails(err: ZodError): { path: string; message: string }[] {
+  return err.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+}
+
+/** Turns any thrown value into the JSON error users get: never a stack trace, never a bare 500 for bad input. */
+export function errorResponse(err: unknown): NextResponse<ErrorBody> {
+  if (err instanceof ZodError) {
+    const details = zodDetails(err);
+    return NextResponse.json({ error: { code: "invalid_input", message: `Invalid input: ${details.map((d) => `${d.path}: ${d.message}`).join("; ")}`, details } }, { status: 400 });
+  }
+  if (err instanceof AppError) {
+    return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, { status: err.status });
+  }
+  if (isDatabaseUnavailable(err)) {
+    const e = unavailable();
+    return NextResponse.json({ error: { code: e.code, message: e.message } }, { status: 503, headers: { "retry-after": "5" } });
+  }
+  const requestId = randomUUID();
+  console.error(`[gatehouse] unhandled error ${requestId}`, err);
+  return NextResponse.json({ error: { code: "internal_error", message: "Something went wrong on our side; the request id helps us find it.", requestId } }, { status: 500 });
+}
+
+async function readBody(request: Request): Promise<unknown> {
+  const type = request.headers.get("content-type") ?? "";
+  const text = await request.text();
+  if (!text.trim()) return {};
+  // Requiring JSON also keeps cross-site HTML forms (which cannot send it without CORS) away from cookie sessions.
+  if (!/^application\/json\b/i.test(type)) throw new AppError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json");
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw badRequest(`The body is not valid JSON: ${(e as Error).message}`, [{ path: "(body)", message: "Malformed JSON" }]);
+  }
+}
+
+type Params = Record<string, string | string[] | undefined>;
+type Handler<B, Q, A> = (ctx: { actor: A; body: B; query: Q; params: Record<string, string>; request: Request }) => Promise<unknown>;
+type Options<B, Q> = {
+  /** Checked up front for "anywhere"; use cases check again against the team of what they touch. */
+  permission?: Permission;
+  body?: ZodType<B>;
+  query?: ZodType<Q>;
+};
+
+/** A JSON response with a chosen status; return it from a handler instead of plain data. */
+export class Reply {
+  constructor(
+    readonly data: unknown,
+    readonly status = 200,
+    readonly headers: Record<string, string> = {},
+  ) {}
+}
+
+function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request) => Promise<A>, handler: Handler<B, Q, A>) {
+  return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
+    try {
+      const actor = await authenticate(request);
+      const rawParams = (await context?.params) ?? {};
+      const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")]));
+      const query = opts.query ? opts.query.parse(Object.fromEntries(new URL(request.url).searchParams)) : (undefined as Q);
+      const body = opts.body ? opts.body.parse(await readBody(request)) : (undefined as B);
+      const result = await handler({ actor, body, query, params, request });
+      if (result instanceof Response) return result;
+      if (result instanceof Reply) return NextResponse.json(result.data, { status: result.status, headers: result.headers });
+      return NextResponse.json(result);
+    } catch (err) {
+      return errorResponse(err);
+    }
+  };
+}
+
+/** A route that needs a signed-in user or an API token (and `permission`, if given). */
+export function withApi<B = undefined, Q = undefined>(opts: Options<B, Q>, handler: Handler<B, Q, Actor>) {
+  return wrap(
+    opts,
+    async (request) => {
+      const actor = await authenticateRequest(request);
+      if (!actor) throw unauthorized();
+      return opts.permission ? requirePermission(actor, opts.permission) : actor;
+    },
+    handler,
+  );
+}
+
+/** A route anyone may call (health). */
+export function withPublicApi<B = undefined, Q = undefined>(opts: Options<B, Q>, handler: Handler<B, Q, null>) {
+  return wrap(opts, async () => null, handler);
+}

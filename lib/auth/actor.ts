@@ -1,0 +1,83 @@
+import "server-only";
+import { cache } from "react";
+import { getServerSession } from "next-auth";
+import { redirect } from "next/navigation";
+import { db } from "@/lib/db";
+import { authOptions } from "./options";
+import { can, isRole, isScope, type Actor, type Permission } from "./permissions";
+import { forbiddenMessage, requirePermission } from "./require";
+
+export { requirePermission };
+import { hashToken, looksLikeToken } from "./secrets";
+
+/** Token use is recorded at most once a minute per token, so a busy CI token does not write on every call. */
+const LAST_USED_RESOLUTION_MS = 60_000;
+
+/** A signed-in user as an actor, with roles read from the database now (never from the session cookie). */
+export async function loadUserActor(userId: string, sessionVersion?: number): Promise<Actor | null> {
+  const user = await db.user.findUnique({ where: { id: userId }, include: { grants: true } });
+  if (!user || !user.active) return null;
+  if (sessionVersion !== undefined && user.sessionVersion !== sessionVersion) return null;
+  return {
+    kind: "user",
+    userId: user.id,
+    label: user.email,
+    name: user.name,
+    grants: user.grants.flatMap((g) => (isRole(g.role) ? [{ role: g.role, teamId: g.teamId }] : [])),
+  };
+}
+
+export async function actorFromToken(token: string): Promise<Actor | null> {
+  if (!looksLikeToken(token)) return null;
+  const row = await db.apiToken.findUnique({ where: { hash: hashToken(token) } });
+  if (!row || row.revokedAt) return null;
+  let actor: Actor | null;
+  if (row.kind === "user" && row.userId) {
+    const user = await loadUserActor(row.userId);
+    actor = user && user.kind === "user" ? { ...user, tokenId: row.id } : null;
+  } else {
+    actor = { kind: "service", tokenId: row.id, label: `token:${row.name}`, scopes: row.scopes.filter(isScope) };
+  }
+  if (actor && (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
+    // Usage bookkeeping, not a governed change: no audit event.
+    await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
+  }
+  return actor;
+}
+
+/** The browser session's actor, once per request. */
+export const getSessionActor = cache(async (): Promise<Actor | null> => {
+  const session = await getServerSession(authOptions);
+  const id = session?.user?.id;
+  if (!id) return null;
+  return loadUserActor(id, session.user.sessionVersion);
+});
+
+/** For route handlers: a Bearer token if one is sent, else the browser session. */
+export async function authenticateRequest(request: Request): Promise<Actor | null> {
+  const header = request.headers.get("authorization");
+  if (header) {
+    const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
+    if (!m) return null;
+    return actorFromToken(m[1]);
+  }
+  return getSessionActor();
+}
+
+export async function requireSessionPermission(permission: Permission, teamId?: string | null): Promise<Actor> {
+  return requirePermission(await getSessionActor(), permission, teamId);
+}
+
+/**
+ * For pages: the actor if they hold `permission`, or the message to show instead. A browser whose session has
+ * ended (deactivated, password reset, signed out elsewhere) is sent to sign in again.
+ */
+export async function checkPagePermission(
+  permission: Permission,
+  teamId?: string | null,
+): Promise<{ ok: true; actor: Actor } | { ok: false; message: string }> {
+  const actor = await getSessionActor();
+  if (!actor) redirect("/signin");
+  if (can(actor, permission, teamId)) return { ok: true, actor };
+  return { ok: false, message: `${forbiddenMessage(actor, permission)} Ask a Gatehouse admin if you need it.` };
+}

@@ -1,0 +1,94 @@
+import "server-only";
+import type { NextAuthOptions } from "next-auth";
+import CredentialsProvider from "next-auth/providers/credentials";
+import { env } from "@/lib/env";
+import { findOidcUser, signInWithOidc, signInWithPassword } from "./sign-in";
+
+declare module "next-auth" {
+  interface Session {
+    user: { id: string; email: string; name: string; sessionVersion: number };
+  }
+  interface User {
+    sessionVersion?: number;
+  }
+}
+declare module "next-auth/jwt" {
+  interface JWT {
+    sv?: number;
+  }
+}
+
+function oidcProvider(): NextAuthOptions["providers"] {
+  const e = env();
+  if (!e.oidcEnabled) return [];
+  return [
+    {
+      id: "oidc",
+      name: e.OIDC_DISPLAY_NAME,
+      type: "oauth",
+      wellKnown: `${e.OIDC_ISSUER!.replace(/\/$/, "")}/.well-known/openid-configuration`,
+      clientId: e.OIDC_CLIENT_ID,
+      clientSecret: e.OIDC_CLIENT_SECRET,
+      authorization: { params: { scope: "openid email profile" } },
+      idToken: true,
+      checks: ["pkce", "state"],
+      profile(profile: Record<string, unknown>) {
+        return { id: String(profile.sub), email: String(profile.email ?? ""), name: String(profile.name ?? profile.email ?? "") };
+      },
+    },
+  ];
+}
+
+/** next-auth options, built on first use so the secret and providers come from validated env. */
+export const authOptions: NextAuthOptions = {
+  get secret() {
+    return env().NEXTAUTH_SECRET;
+  },
+  session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  pages: { signIn: "/signin", error: "/signin" },
+  get providers() {
+    return [
+      CredentialsProvider({
+        name: "Email and password",
+        credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
+        async authorize(credentials) {
+          if (!credentials?.email || !credentials.password) return null;
+          const user = await signInWithPassword({ email: credentials.email, password: credentials.password });
+          return user && { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+        },
+      }),
+      ...oidcProvider(),
+    ];
+  },
+  callbacks: {
+    async jwt({ token, user, account, profile }) {
+      if (account?.provider === "oidc") {
+        const synced = await findOidcUser(String(account.providerAccountId));
+        token.sub = synced?.id;
+        token.sv = synced?.sessionVersion;
+      } else if (user) {
+        token.sub = user.id;
+        token.sv = user.sessionVersion ?? 0;
+      }
+      return token;
+    },
+    async session({ session, token }) {
+      session.user = { ...session.user, id: token.sub ?? "", sessionVersion: token.sv ?? 0 } as typeof session.user;
+      return session;
+    },
+    async signIn({ account, profile }) {
+      if (account?.provider !== "oidc") return true;
+      const claims = (profile ?? {}) as Record<string, unknown>;
+      // An OIDC account without an email cannot be matched to a Gatehouse user; a deactivated one is refused.
+      if (typeof claims.email !== "string" || !claims.email) return false;
+      const user = await signInWithOidc({
+        subject: String(account.providerAccountId),
+        email: claims.email,
+        name: String(claims.name ?? claims.email),
+        groups: claims[env().OIDC_GROUPS_CLAIM],
+        roleMap: env().oidcRoleMap,
+      });
+      return user !== null;
+    },
+  },
+};

@@ -1,0 +1,68 @@
+import { z } from "zod";
+import { ROLES, SCOPES } from "./permissions";
+
+export const ZEmail = z.string().trim().toLowerCase().email("Enter a valid email address").max(254);
+export const ZPassword = z
+  .string()
+  .min(12, "Use at least 12 characters")
+  .max(200, "Use at most 200 characters");
+export const ZTeamSlug = z
+  .string()
+  .trim()
+  .min(2, "Use at least 2 characters")
+  .max(40, "Use at most 40 characters")
+  .regex(/^[a-z0-9][a-z0-9-]*$/, "Use lowercase letters, digits and dashes, starting with a letter or digit");
+const ZReason = z.string().trim().max(2_000).optional();
+
+export const ZRoleGrantInput = z.object({
+  role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}` }),
+  // A team slug, or null/absent for a global grant.
+  team: ZTeamSlug.nullish(),
+});
+export type TRoleGrantInput = z.infer<typeof ZRoleGrantInput>;
+
+export const ZCreateUserInput = z.object({
+  email: ZEmail,
+  name: z.string().trim().min(1, "Enter a name").max(120),
+  password: ZPassword,
+  roles: z.array(ZRoleGrantInput).max(20).default([]),
+  reason: ZReason,
+});
+export type TCreateUserInput = z.infer<typeof ZCreateUserInput>;
+
+export const ZResetPasswordInput = z.object({ password: ZPassword, reason: ZReason });
+export type TResetPasswordInput = z.infer<typeof ZResetPasswordInput>;
+
+export const ZSetUserActiveInput = z.object({ active: z.boolean(), reason: ZReason });
+export type TSetUserActiveInput = z.infer<typeof ZSetUserActiveInput>;
+
+export const ZCreateTeamInput = z.object({
+  slug: ZTeamSlug,
+  name: z.string().trim().min(1, "Enter a name").max(120),
+  reason: ZReason,
+});
+export type TCreateTeamInput = z.infer<typeof ZCreateTeamInput>;
+
+export const ZCreateTokenInput = z
+  .object({
+    name: z.string().trim().min(1, "Enter a name").max(80, "Use at most 80 characters"),
+    kind: z.enum(["user", "service"], { message: "Kind must be user or service" }),
+    userEmail: ZEmail.optional(),
+    scopes: z.array(z.enum(SCOPES, { message: `Scopes are ${SCOPES.join(", ")}` })).default([]),
+    reason: ZReason,
+  })
+  .superRefine((t, ctx) => {
+    if (t.kind === "user" && !t.userEmail) ctx.addIssue({ code: "custom", path: ["userEmail"], message: "A user token needs the user's email" });
+    if (t.kind === "user" && t.scopes.length) ctx.addIssue({ code: "custom", path: ["scopes"], message: "A user token acts with the user's roles; leave scopes empty" });
+    if (t.kind === "service" && t.scopes.length === 0) ctx.addIssue({ code: "custom", path: ["scopes"], message: "Choose at least one scope" });
+    if (t.kind === "service" && t.userEmail) ctx.addIssue({ code: "custom", path: ["userEmail"], message: "A service token belongs to no user" });
+  });
+export type TCreateTokenInput = z.infer<typeof ZCreateTokenInput>;
+
+export const ZReasonInput = z.object({ reason: ZReason });
+
+export const ZListQuery = z.object({
+  q: z.string().trim().max(200).optional(),
+  cursor: z.string().max(200).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});

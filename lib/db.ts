@@ -1,0 +1,32 @@
+import "server-only";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient } from "@/lib/generated/prisma/client";
+import { env } from "@/lib/env";
+
+export type Db = PrismaClient;
+/** The client inside `db.$transaction(async (tx) => ...)`. */
+export type Tx = Parameters<Parameters<PrismaClient["$transaction"]>[0]>[0];
+
+const globalForDb = globalThis as unknown as { gatehouseDb?: PrismaClient };
+
+function createClient(): PrismaClient {
+  const adapter = new PrismaPg({ connectionString: env().DATABASE_URL, max: 10, connectionTimeoutMillis: 5_000 });
+  return new PrismaClient({ adapter });
+}
+
+function client(): PrismaClient {
+  // One client per process (the dev server's hot reload would otherwise open a pool per edit).
+  return (globalForDb.gatehouseDb ??= createClient());
+}
+
+/**
+ * The database client, created on first use so that importing a module (as `next build` does) needs no
+ * database configuration.
+ */
+export const db: PrismaClient = new Proxy({} as PrismaClient, {
+  get(_target, prop) {
+    const c = client();
+    const value = Reflect.get(c, prop, c);
+    return typeof value === "function" ? value.bind(c) : value;
+  },
+});

@@ -1,0 +1,51 @@
+import "server-only";
+import { z } from "zod";
+import { parseRoleMap, type RoleMapping } from "@/lib/auth/oidc-roles";
+
+/**
+ * The one place that reads process.env. Read lazily so `next build` works without a database configured;
+ * the first request validates everything and fails loudly on a bad setting.
+ */
+const ZEnv = z
+  .object({
+    DATABASE_URL: z.string().url("DATABASE_URL must be a postgresql:// URL"),
+    NEXTAUTH_SECRET: z.string().min(32, "NEXTAUTH_SECRET must be at least 32 characters"),
+    NEXTAUTH_URL: z.string().url().optional(),
+    OIDC_ISSUER: z.string().url().optional(),
+    OIDC_CLIENT_ID: z.string().min(1).optional(),
+    OIDC_CLIENT_SECRET: z.string().min(1).optional(),
+    OIDC_DISPLAY_NAME: z.string().default("Single sign-on"),
+    OIDC_GROUPS_CLAIM: z.string().default("groups"),
+    OIDC_ROLE_MAP: z.string().default(""),
+    GATEHOUSE_VERSION: z.string().default("0.0.0"),
+  })
+  .superRefine((e, ctx) => {
+    const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
+    if (oidc.some(Boolean) && !oidc.every(Boolean)) {
+      ctx.addIssue({ code: "custom", message: "OIDC needs OIDC_ISSUER, OIDC_CLIENT_ID and OIDC_CLIENT_SECRET together" });
+    }
+    try {
+      parseRoleMap(e.OIDC_ROLE_MAP);
+    } catch (err) {
+      ctx.addIssue({ code: "custom", path: ["OIDC_ROLE_MAP"], message: (err as Error).message });
+    }
+  });
+
+export type Env = z.infer<typeof ZEnv> & { oidcRoleMap: RoleMapping[]; oidcEnabled: boolean };
+
+let cached: Env | undefined;
+
+export function env(): Env {
+  if (cached) return cached;
+  const parsed = ZEnv.safeParse(process.env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".") || "env"}: ${i.message}`).join("; ");
+    throw new Error(`Gatehouse configuration is invalid: ${problems}`);
+  }
+  cached = {
+    ...parsed.data,
+    oidcRoleMap: parseRoleMap(parsed.data.OIDC_ROLE_MAP),
+    oidcEnabled: Boolean(parsed.data.OIDC_ISSUER),
+  };
+  return cached;
+}

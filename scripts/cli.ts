@@ -1,0 +1,140 @@
+// The admin commands behind `npm run gatehouse -- <command>`; run through scripts/gatehouse.mjs, which sets up
+// the database first. Acts as the "cli" system actor: whoever can run this on the server is its operator.
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { ZodError } from "zod";
+import { AppError } from "@/lib/api/errors";
+import { verifyAuditChain } from "@/lib/audit/verify";
+import { renderPermissionsDoc, type Actor, type Role } from "@/lib/auth/permissions";
+import { ZCreateUserInput } from "@/lib/auth/schemas";
+import { createTeam } from "@/lib/auth/teams";
+import { createToken, listTokens, revokeToken } from "@/lib/auth/tokens";
+import { createUser, grantRole } from "@/lib/auth/users";
+import { db } from "@/lib/db";
+
+const HELP = `Usage: npm run gatehouse -- <command> [options]
+
+Commands:
+  token create --name <name> (--user <email> | --scope <scope>...)
+                      Create an API token. Prints it alone on the last line; it is never shown again.
+                      Scopes: registry:read registry:write promotions:request metrics:write serving:read aliases:rollback
+  token list          List active tokens (never their secrets).
+  token revoke <id>   Revoke a token at once.
+  user create --email <email> --name <name> [--role <role>[@<team>]...]
+                      Create a user; the password is read from the GATEHOUSE_PASSWORD environment variable or stdin.
+  user grant --email <email> --role <role>[@<team>]
+                      Grant a role globally or for one team.
+  team create --slug <slug> --name <name>
+                      Create a team.
+  audit verify        Recompute the audit hash chain; exits 1 if it is broken.
+  docs permissions    Regenerate docs/permissions.md from the permission table.
+
+With DATABASE_URL unset these act on the embedded database under .data/ (started if it is not running).`;
+
+const cli: Actor = { kind: "system", label: "cli" };
+
+function parseRole(value: string): { role: Role; team: string | null } {
+  const [role, team] = value.split("@");
+  return { role: role as Role, team: team ?? null };
+}
+
+async function readPassword(): Promise<string> {
+  if (process.env.GATEHOUSE_PASSWORD) return process.env.GATEHOUSE_PASSWORD;
+  if (process.stdin.isTTY) process.stderr.write("Password (at least 12 characters): ");
+  const chunks: Buffer[] = [];
+  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks).toString("utf8").split("\n")[0];
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [group, verb, ...rest] = argv;
+  if (!group || group === "help" || argv.includes("--help") || argv.includes("-h")) {
+    console.log(HELP);
+    return 0;
+  }
+  const { values, positionals } = parseArgs({
+    args: rest,
+    allowPositionals: true,
+    options: {
+      name: { type: "string" },
+      user: { type: "string" },
+      scope: { type: "string", multiple: true },
+      email: { type: "string" },
+      role: { type: "string", multiple: true },
+      slug: { type: "string" },
+    },
+  });
+  const command = `${group} ${verb ?? ""}`.trim();
+  switch (command) {
+    case "token create": {
+      const input = values.user
+        ? { name: values.name ?? "", kind: "user" as const, userEmail: values.user, scopes: [] }
+        : { name: values.name ?? "", kind: "service" as const, scopes: (values.scope ?? []) as never[] };
+      const { token, secret } = await createToken({ actor: cli, input });
+      console.error(`Created ${token.kind} token "${token.name}" (${token.id})${token.scopes.length ? ` with scopes ${token.scopes.join(", ")}` : ` acting as ${token.user?.email}`}.`);
+      console.error("Copy it now; it is not shown again:");
+      console.log(secret);
+      return 0;
+    }
+    case "token list": {
+      const page = await listTokens({ actor: cli, limit: 200 });
+      for (const t of page.items) {
+        console.log([t.id, t.prefix + "…", t.name, t.kind === "user" ? `user ${t.user?.email}` : t.scopes.join(","), `last used ${t.lastUsedAt ?? "never"}`].join("\t"));
+      }
+      if (page.items.length === 0) console.log("No active tokens.");
+      return 0;
+    }
+    case "token revoke": {
+      const t = await revokeToken({ actor: cli, id: positionals[0] ?? "" });
+      console.log(`Revoked "${t.name}".`);
+      return 0;
+    }
+    case "user create": {
+      const input = ZCreateUserInput.parse({ email: values.email, name: values.name, password: await readPassword(), roles: (values.role ?? []).map(parseRole) });
+      const user = await createUser({ actor: cli, input });
+      console.log(`Created ${user.email} (${user.id}) with roles: ${user.grants.map((g) => (g.team ? `${g.role}@${g.team.slug}` : g.role)).join(", ") || "none"}.`);
+      return 0;
+    }
+    case "user grant": {
+      const user = await db.user.findUnique({ where: { email: (values.email ?? "").toLowerCase() } });
+      if (!user) throw new AppError(404, "not_found", `No user with email ${values.email}`);
+      for (const r of values.role ?? []) await grantRole({ actor: cli, id: user.id, input: parseRole(r) });
+      console.log(`Granted ${(values.role ?? []).join(", ")} to ${user.email}.`);
+      return 0;
+    }
+    case "team create": {
+      const team = await createTeam({ actor: cli, input: { slug: values.slug ?? "", name: values.name ?? "" } });
+      console.log(`Created team ${team.slug} (${team.id}).`);
+      return 0;
+    }
+    case "audit verify": {
+      const result = await verifyAuditChain();
+      console.log(JSON.stringify(result));
+      return result.ok ? 0 : 1;
+    }
+    case "docs permissions": {
+      const file = path.join(process.cwd(), "docs", "permissions.md");
+      writeFileSync(file, renderPermissionsDoc());
+      console.log(`Wrote ${path.relative(process.cwd(), file)}.`);
+      return 0;
+    }
+    default:
+      console.error(`Unknown command "${command}".\n\n${HELP}`);
+      return 2;
+  }
+}
+
+main(process.argv.slice(2))
+  .then(async (code) => {
+    await db.$disconnect().catch(() => {});
+    process.exit(code);
+  })
+  .catch(async (err) => {
+    if (err instanceof ZodError) console.error(`Invalid input: ${err.issues.map((i) => `${i.path.join(".") || "input"}: ${i.message}`).join("; ")}`);
+    else if (err instanceof AppError) console.error(err.message);
+    else if (err instanceof Error && /Unknown option|unexpected argument/i.test(err.message)) console.error(`${err.message}\n\n${HELP}`);
+    else console.error(err);
+    await db.$disconnect().catch(() => {});
+    process.exit(1);
+  });

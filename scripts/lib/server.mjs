@@ -1,0 +1,27 @@
+// Gatehouse's HTTP server: Next.js in this process, behind a plain Node listener so that serving lookups can be
+// answered before Next's request handling (see CONVENTIONS.md, "The serving hot path").
+import http from "node:http";
+import { root } from "./setup.mjs";
+
+export async function startServer({ port, hostname }) {
+  const { default: next } = await import("next");
+  const app = next({ dev: false, dir: root, hostname, port });
+  const handle = app.getRequestHandler();
+  await app.prepare();
+  const server = http.createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      console.error("[gatehouse] request failed", err);
+      if (!res.headersSent) {
+        res.writeHead(500, { "content-type": "application/json" });
+        res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
+      }
+    });
+  });
+  // Longer than common load balancers' idle timeouts, so they never reuse a connection we are closing.
+  server.keepAliveTimeout = 65_000;
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, hostname, resolve);
+  });
+  return server;
+}

@@ -1,0 +1,71 @@
+// `npm test`: the same set-up as `npm start`, on a throw-away database, then unit, API and browser tests.
+// Arguments pick stages: `npm test -- unit`, `npm test -- e2e`, or Playwright/Vitest filters after `--`.
+import path from "node:path";
+import { ensureInstalled, log, root } from "./lib/setup.mjs";
+
+ensureInstalled();
+const { ensureBuilt, ensurePrismaClient, runAsync } = await import("./lib/setup.mjs");
+const { migrate, startEmbedded } = await import("./lib/database.mjs");
+const { ensureChromium } = await import("./lib/chromium.mjs");
+const { tsxArgs } = await import("./lib/boot.mjs");
+const { startServer } = await import("./lib/server.mjs");
+
+const stages = new Set(process.argv.slice(2).filter((a) => ["unit", "e2e", "typecheck"].includes(a)));
+const all = stages.size === 0;
+const extra = process.argv.slice(2).filter((a) => !["unit", "e2e", "typecheck"].includes(a));
+const results = [];
+
+async function stage(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    results.push({ name, ok: true, seconds: (Date.now() - started) / 1000 });
+  } catch (err) {
+    results.push({ name, ok: false, seconds: (Date.now() - started) / 1000 });
+    log(`${name} failed: ${err instanceof Error ? err.message : String(err)}`);
+  }
+}
+
+const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
+let database;
+let server;
+try {
+  ensurePrismaClient();
+  const chromium = all || stages.has("e2e") ? ensureChromium() : null;
+  // A fresh database every run: the tests never see leftovers, and the audit chain starts at its genesis.
+  database = process.env.TEST_DATABASE_URL
+    ? { url: process.env.TEST_DATABASE_URL, stop: async () => {} }
+    : await startEmbedded({ dir: path.join(root, ".data", "test-postgres"), port: Number(process.env.GATEHOUSE_TEST_PG_PORT || 54331), name: "gatehouse_test", fresh: true });
+  migrate(database.url);
+  const env = { DATABASE_URL: database.url, NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123" };
+  Object.assign(process.env, env);
+
+  if (all || stages.has("typecheck")) await stage("typecheck (tsc)", () => runAsync(process.execPath, [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."]));
+  if (all || stages.has("unit")) await stage("unit and database tests (vitest)", () => runAsync(process.execPath, [bin("vitest", "vitest.mjs"), "run", ...extra]));
+  if (all || stages.has("e2e")) {
+    ensureBuilt();
+    await runAsync(process.execPath, [...tsxArgs, path.join(root, "prisma", "seed.ts")]);
+    const port = Number(process.env.GATEHOUSE_TEST_PORT || 3100);
+    process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
+    server = await startServer({ port, hostname: "127.0.0.1" });
+    log(`test server on ${process.env.NEXTAUTH_URL}`);
+    await stage("API and browser tests (playwright)", () =>
+      runAsync(process.execPath, [bin("@playwright/test", "cli.js"), "test", ...extra], {
+        env: { GATEHOUSE_TEST_URL: process.env.NEXTAUTH_URL, CHROMIUM_PATH: chromium ?? "" },
+      }),
+    );
+  }
+} catch (err) {
+  results.push({ name: "set-up", ok: false, seconds: 0 });
+  log(`test set-up failed: ${err instanceof Error ? err.stack : String(err)}`);
+} finally {
+  server?.close();
+  await database?.stop();
+}
+
+const passed = results.filter((r) => r.ok).length;
+const failed = results.length - passed;
+log("summary:");
+for (const r of results) log(`  ${r.ok ? "ok  " : "FAIL"} ${r.name} (${Math.round(r.seconds)} s)`);
+console.log(`stages: ${passed} passed, ${failed} failed`);
+process.exit(failed === 0 ? 0 : 1);
