@@ -7,6 +7,9 @@ import { getSessionActor } from "@/lib/auth/actor";
 import { describeActor } from "@/lib/auth/describe";
 import "./globals.css";
 
+// Every page depends on who is signed in; nothing is prerendered at build time.
+export const dynamic = "force-dynamic";
+
 export const metadata: Metadata = {
   title: { default: "Gatehouse", template: "%s · Gatehouse" },
   description: "Governed promotion of machine-learning model versions",

@@ -1,11 +1,12 @@
 "use client";
 
-import { useActionState, useEffect, useRef, useState } from "react";
+import { useState } from "react";
 import { createTokenAction, revokeTokenAction } from "@/app/admin/tokens/actions";
 import { Button, SubmitButton } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { FormMessage, fieldError } from "@/components/ui/form-message";
 import { Alert } from "@/components/ui/layout";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { SCOPES } from "@/lib/auth/permissions";
 
 const SCOPE_HELP: Record<(typeof SCOPES)[number], string> = {
@@ -40,17 +41,13 @@ function ShownOnce({ name, secret }: { name: string; secret: string }) {
 }
 
 export function CreateTokenForm() {
-  const [state, action] = useActionState(createTokenAction, { status: "idle" });
+  const { state, pending, onSubmit, ref } = useFormAction(createTokenAction);
   const [kind, setKind] = useState<"service" | "user">("service");
-  const ref = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state.status === "ok") ref.current?.reset();
-  }, [state]);
   const scopesError = fieldError(state, "scopes");
   return (
     <div className="space-y-4">
       {state.status === "ok" && state.data ? <ShownOnce name={state.data.name} secret={state.data.secret} /> : <FormMessage state={state} />}
-      <form ref={ref} action={action} noValidate className="space-y-4" aria-label="Create an API token">
+      <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create an API token">
         <TextField label="Name" name="name" required hint="What uses it, e.g. fraud-detector CI." error={fieldError(state, "name")} />
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium">Acts as</legend>
@@ -83,22 +80,22 @@ export function CreateTokenForm() {
             )}
           </fieldset>
         )}
-        <SubmitButton pendingLabel="Creating…">Create token</SubmitButton>
+        <SubmitButton pending={pending} pendingLabel="Creating…">Create token</SubmitButton>
       </form>
     </div>
   );
 }
 
 export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
-  const [state, action] = useActionState(revokeTokenAction.bind(null, id), { status: "idle" });
+  const { state, pending, onSubmit } = useFormAction(revokeTokenAction.bind(null, id));
   return (
     <form
-      action={action}
       onSubmit={(e) => {
-        if (!window.confirm(`Revoke “${name}”? Anything using it stops working at once.`)) e.preventDefault();
+        if (window.confirm(`Revoke “${name}”? Anything using it stops working at once.`)) onSubmit(e);
+        else e.preventDefault();
       }}
     >
-      <SubmitButton variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Revoke token ${name}`} pendingLabel="Revoking…">
+      <SubmitButton pending={pending} variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Revoke token ${name}`} pendingLabel="Revoking…">
         Revoke
       </SubmitButton>
       {state.status === "error" && (

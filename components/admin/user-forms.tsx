@@ -1,39 +1,28 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useActionState, useEffect, useRef } from "react";
+import { useEffect } from "react";
 import { createUserAction, grantRoleAction, resetPasswordAction, revokeRoleAction, setUserActiveAction } from "@/app/admin/users/actions";
 import { SubmitButton } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage, fieldError } from "@/components/ui/form-message";
-import type { ActionState } from "@/lib/api/action-state";
+import { useFormAction } from "@/components/ui/use-form-action";
 import { ROLES } from "@/lib/auth/permissions";
 
-const idle = { status: "idle" } as const;
 const roleOptions = ROLES.map((r) => ({ value: r, label: r }));
 
 function teamOptions(teams: { slug: string; name: string }[], allLabel: string) {
   return [{ value: "", label: allLabel }, ...teams.map((t) => ({ value: t.slug, label: `${t.name} (${t.slug})` }))];
 }
 
-/** Clears a form after it succeeded, so the next entry starts blank. */
-function useResetOnSuccess(state: ActionState<unknown>) {
-  const ref = useRef<HTMLFormElement>(null);
-  useEffect(() => {
-    if (state.status === "ok") ref.current?.reset();
-  }, [state]);
-  return ref;
-}
-
 export function CreateUserForm({ teams }: { teams: { slug: string; name: string }[] }) {
-  const [state, action] = useActionState(createUserAction, idle);
+  const { state, pending, onSubmit, ref } = useFormAction(createUserAction);
   const router = useRouter();
-  const ref = useResetOnSuccess(state);
   useEffect(() => {
     if (state.status === "ok" && state.data) router.push(`/admin/users/${state.data.id}?created=1`);
   }, [state, router]);
   return (
-    <form ref={ref} action={action} noValidate className="space-y-4" aria-label="Add a user">
+    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Add a user">
       <FormMessage state={state} />
       <TextField label="Email" name="email" type="email" autoComplete="off" required error={fieldError(state, "email")} />
       <TextField label="Name" name="name" required error={fieldError(state, "name")} />
@@ -50,19 +39,19 @@ export function CreateUserForm({ teams }: { teams: { slug: string; name: string 
         <SelectField label="Role" name="role" options={[{ value: "", label: "No role yet" }, ...roleOptions]} error={fieldError(state, "roles.0.role")} />
         <SelectField label="For team" name="team" options={teamOptions(teams, "All teams")} error={fieldError(state, "roles.0.team")} />
       </div>
-      <SubmitButton pendingLabel="Adding…">Add user</SubmitButton>
+      <SubmitButton pending={pending} pendingLabel="Adding…">Add user</SubmitButton>
     </form>
   );
 }
 
 export function ActiveForm({ id, active }: { id: string; active: boolean }) {
-  const [state, action] = useActionState(setUserActiveAction.bind(null, id), idle);
+  const { state, pending, onSubmit, ref } = useFormAction(setUserActiveAction.bind(null, id));
   return (
-    <form action={action} noValidate className="space-y-3" aria-label={active ? "Deactivate user" : "Reactivate user"}>
+    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-3" aria-label={active ? "Deactivate user" : "Reactivate user"}>
       <FormMessage state={state} />
       <input type="hidden" name="active" value={active ? "false" : "true"} />
       <TextField label="Reason (recorded in the audit log)" name="reason" error={fieldError(state, "reason")} />
-      <SubmitButton variant={active ? "danger" : "primary"} pendingLabel="Saving…">
+      <SubmitButton pending={pending} variant={active ? "danger" : "primary"} pendingLabel="Saving…">
         {active ? "Deactivate and sign out" : "Reactivate"}
       </SubmitButton>
     </form>
@@ -70,14 +59,13 @@ export function ActiveForm({ id, active }: { id: string; active: boolean }) {
 }
 
 export function ResetPasswordForm({ id }: { id: string }) {
-  const [state, action] = useActionState(resetPasswordAction.bind(null, id), idle);
-  const ref = useResetOnSuccess(state);
+  const { state, pending, onSubmit, ref } = useFormAction(resetPasswordAction.bind(null, id));
   return (
-    <form ref={ref} action={action} noValidate className="space-y-3" aria-label="Reset password">
+    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Reset password">
       <FormMessage state={state} />
       <TextField label="New password" name="password" type="password" autoComplete="new-password" required hint="At least 12 characters." error={fieldError(state, "password")} />
       <TextField label="Reason (recorded in the audit log)" name="reason" error={fieldError(state, "reason")} />
-      <SubmitButton variant="secondary" pendingLabel="Saving…">
+      <SubmitButton pending={pending} variant="secondary" pendingLabel="Saving…">
         Set new password
       </SubmitButton>
     </form>
@@ -85,25 +73,25 @@ export function ResetPasswordForm({ id }: { id: string }) {
 }
 
 export function GrantRoleForm({ id, teams }: { id: string; teams: { slug: string; name: string }[] }) {
-  const [state, action] = useActionState(grantRoleAction.bind(null, id), idle);
+  const { state, pending, onSubmit, ref } = useFormAction(grantRoleAction.bind(null, id));
   return (
-    <form action={action} noValidate className="space-y-3" aria-label="Grant a role">
+    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Grant a role">
       <FormMessage state={state} />
       <div className="grid gap-3 sm:grid-cols-2">
         <SelectField label="Role" name="role" options={roleOptions} error={fieldError(state, "role")} />
         <SelectField label="For team" name="team" options={teamOptions(teams, "All teams")} error={fieldError(state, "team")} />
       </div>
       <TextField label="Reason (recorded in the audit log)" name="reason" error={fieldError(state, "reason")} />
-      <SubmitButton pendingLabel="Granting…">Grant role</SubmitButton>
+      <SubmitButton pending={pending} pendingLabel="Granting…">Grant role</SubmitButton>
     </form>
   );
 }
 
 export function RevokeRoleButton({ id, grantId, label }: { id: string; grantId: string; label: string }) {
-  const [state, action] = useActionState(revokeRoleAction.bind(null, id, grantId), idle);
+  const { state, pending, onSubmit } = useFormAction(revokeRoleAction.bind(null, id, grantId));
   return (
-    <form action={action} className="inline-flex items-center gap-2">
-      <SubmitButton variant="ghost" className="px-2 py-1 text-xs" aria-label={`Revoke ${label}`} pendingLabel="Revoking…">
+    <form onSubmit={onSubmit} className="inline-flex items-center gap-2">
+      <SubmitButton pending={pending} variant="ghost" className="px-2 py-1 text-xs" aria-label={`Revoke ${label}`} pendingLabel="Revoking…">
         Revoke
       </SubmitButton>
       {state.status === "error" && <span className="text-xs text-red-700 dark:text-red-400" role="alert">{state.message}</span>}

@@ -1,7 +1,6 @@
 "use client";
 
 import { signIn } from "next-auth/react";
-import { useRouter } from "next/navigation";
 import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/layout";
 import { Button } from "@/components/ui/button";
@@ -14,7 +13,6 @@ function safeCallback(url: string | undefined): string {
 }
 
 export function SignInForm({ callbackUrl, oidcName, notice, initialError }: { callbackUrl?: string; oidcName: string | null; notice?: string; initialError?: string }) {
-  const router = useRouter();
   const [error, setError] = useState<string | null>(initialError ?? null);
   const [fieldErrors, setFieldErrors] = useState<{ email?: string; password?: string }>({});
   const [pending, setPending] = useState(false);
@@ -35,8 +33,8 @@ export function SignInForm({ callbackUrl, oidcName, notice, initialError }: { ca
       setError(res?.status === 401 || res?.error === "CredentialsSignin" ? "That email and password do not match an active account." : "Sign-in failed; try again.");
       return;
     }
-    router.replace(safeCallback(callbackUrl));
-    router.refresh();
+    // A full navigation, so the whole shell (header, roles) renders for the signed-in user from the server.
+    window.location.assign(safeCallback(callbackUrl));
   }
 
   return (

@@ -21,9 +21,8 @@ export function Header({ me }: { me: ActorView | null }) {
       </a>
       <div className="mx-auto flex max-w-7xl flex-wrap items-center gap-4 px-4 py-3">
         <Link href="/" className="flex items-center gap-2 text-lg font-semibold tracking-tight">
-          <span aria-hidden="true" className="inline-block h-6 w-6 rounded bg-indigo-600 text-center text-sm leading-6 text-white">
-            G
-          </span>
+          {/* eslint-disable-next-line @next/next/no-img-element -- a tiny static SVG needs no image optimisation */}
+          <img src="/icon.svg" alt="" width={24} height={24} className="h-6 w-6" />
           Gatehouse
         </Link>
         {items.length > 0 && (

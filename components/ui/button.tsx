@@ -1,7 +1,6 @@
 "use client";
 
 import type { ButtonHTMLAttributes } from "react";
-import { useFormStatus } from "react-dom";
 import { buttonStyles } from "./styles";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
@@ -11,8 +10,13 @@ export function Button({ variant = "primary", className = "", ...props }: Button
 }
 
 /** A form's submit button: disabled and labelled as working while the form is being sent. */
-export function SubmitButton({ children, pendingLabel, variant = "primary", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; pendingLabel?: string }) {
-  const { pending } = useFormStatus();
+export function SubmitButton({
+  children,
+  pending,
+  pendingLabel,
+  variant = "primary",
+  ...props
+}: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; pending: boolean; pendingLabel?: string }) {
   return (
     <Button type="submit" variant={variant} disabled={pending || props.disabled} aria-disabled={pending} {...props}>
       {pending ? (pendingLabel ?? "Working…") : children}

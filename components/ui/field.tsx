@@ -1,11 +1,15 @@
-import type { InputHTMLAttributes, ReactNode, SelectHTMLAttributes } from "react";
+"use client";
+
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
 import { inputStyles } from "./styles";
 
 type FieldProps = { label: string; name: string; error?: string; hint?: ReactNode; children?: never };
 
 /** A labelled input whose error is announced and tied to it (aria-describedby), shown right under it. */
+// Ids come from useId: several forms on one page may each have a "reason" field.
 export function TextField({ label, name, error, hint, id, ...props }: FieldProps & InputHTMLAttributes<HTMLInputElement>) {
-  const fieldId = id ?? `field-${name}`;
+  const generated = useId();
+  const fieldId = id ?? `${generated}-${name}`;
   const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
   return (
     <div className="space-y-1">
@@ -35,7 +39,8 @@ export function SelectField({
   id,
   ...props
 }: FieldProps & SelectHTMLAttributes<HTMLSelectElement> & { options: { value: string; label: string }[] }) {
-  const fieldId = id ?? `field-${name}`;
+  const generated = useId();
+  const fieldId = id ?? `${generated}-${name}`;
   return (
     <div className="space-y-1">
       <label htmlFor={fieldId} className="block text-sm font-medium text-slate-800 dark:text-slate-200">

@@ -13,7 +13,8 @@ export function Time({ value, fallback = "—" }: { value: string | Date | null 
   useEffect(() => {
     if (!iso) return;
     setLocal(
-      new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short", timeZoneName: "short" }).format(new Date(iso)),
+      // dateStyle/timeStyle cannot be combined with timeZoneName, so the fields are spelled out.
+      new Intl.DateTimeFormat(undefined, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" }).format(new Date(iso)),
     );
   }, [iso]);
   if (!date || !iso) return <span>{fallback}</span>;

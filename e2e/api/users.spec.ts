@@ -21,10 +21,10 @@ test.describe("user administration over HTTP", () => {
   });
 
   test("malformed JSON and a non-JSON body get clear errors", async () => {
-    const broken = await admin.fetch("/api/v1/users", { method: "POST", headers: { "content-type": "application/json" }, data: "{ nope" });
+    const broken = await admin.fetch("/api/v1/users", { method: "POST", headers: { "content-type": "application/json" }, data: Buffer.from("{ nope") });
     const body = await expectError(broken, 400, "invalid_input");
     expect(body.error.message).toMatch(/not valid JSON/);
-    await expectError(await admin.fetch("/api/v1/users", { method: "POST", headers: { "content-type": "text/plain" }, data: "email=x" }), 415);
+    await expectError(await admin.fetch("/api/v1/users", { method: "POST", headers: { "content-type": "text/plain" }, data: Buffer.from("email=x") }), 415);
   });
 
   test("a duplicate email is a 409 and emails are case-insensitive", async () => {

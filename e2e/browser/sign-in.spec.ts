@@ -29,10 +29,10 @@ for (const p of people) {
 
 test("a wrong password is refused with a message and no session", async ({ page }) => {
   await page.goto("/signin");
-  await page.getByLabel("Email").fill(demoUser("admin"));
-  await page.getByLabel("Password").fill("wrong-password");
+  await page.getByLabel("Email", { exact: true }).fill(demoUser("admin"));
+  await page.getByLabel("Password", { exact: true }).fill("wrong-password");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
-  await expect(page.getByRole("alert")).toHaveText("That email and password do not match an active account.");
+  await expect(page.getByRole("alert").filter({ hasText: "That email and password do not match an active account." })).toBeVisible();
   await page.goto("/");
   await expect(page).toHaveURL(/\/signin/);
 });
@@ -41,14 +41,14 @@ test("empty fields are flagged inline before anything is sent", async ({ page })
   await page.goto("/signin");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByText("Enter your email")).toBeVisible();
-  await expect(page.getByLabel("Email")).toHaveAttribute("aria-invalid", "true");
+  await expect(page.getByLabel("Email", { exact: true })).toHaveAttribute("aria-invalid", "true");
 });
 
 test("a signed-out visit to a page returns there after signing in", async ({ page }) => {
   await page.goto("/admin/teams");
   await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Fadmin%2Fteams/);
-  await page.getByLabel("Email").fill(demoUser("admin"));
-  await page.getByLabel("Password").fill("gatehouse-demo");
+  await page.getByLabel("Email", { exact: true }).fill(demoUser("admin"));
+  await page.getByLabel("Password", { exact: true }).fill("gatehouse-demo");
   await page.getByRole("button", { name: "Sign in", exact: true }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Teams");
 });

@@ -101,7 +101,7 @@ export const PERMISSIONS = {
     scopes: [],
   },
   "users.manage": {
-    description: "Create, invite, deactivate users and reset their passwords",
+    description: "Create, deactivate and reactivate users and reset their passwords",
     level: "global",
     roles: ["admin"],
     scopes: [],

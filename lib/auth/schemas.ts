@@ -1,13 +1,16 @@
 import { z } from "zod";
 import { ROLES, SCOPES } from "./permissions";
 
-export const ZEmail = z.string().trim().toLowerCase().email("Enter a valid email address").max(254);
+/** A required text field whose message reads the same whether it was left out or left empty. */
+const required = (message: string) => z.string({ error: message }).trim().min(1, message);
+
+export const ZEmail = z.string({ error: "Enter a valid email address" }).trim().toLowerCase().email("Enter a valid email address").max(254);
 export const ZPassword = z
-  .string()
+  .string({ error: "Use at least 12 characters" })
   .min(12, "Use at least 12 characters")
   .max(200, "Use at most 200 characters");
 export const ZTeamSlug = z
-  .string()
+  .string({ error: "Enter a slug" })
   .trim()
   .min(2, "Use at least 2 characters")
   .max(40, "Use at most 40 characters")
@@ -23,7 +26,7 @@ export type TRoleGrantInput = z.infer<typeof ZRoleGrantInput>;
 
 export const ZCreateUserInput = z.object({
   email: ZEmail,
-  name: z.string().trim().min(1, "Enter a name").max(120),
+  name: required("Enter a name").max(120),
   password: ZPassword,
   roles: z.array(ZRoleGrantInput).max(20).default([]),
   reason: ZReason,
@@ -38,14 +41,14 @@ export type TSetUserActiveInput = z.infer<typeof ZSetUserActiveInput>;
 
 export const ZCreateTeamInput = z.object({
   slug: ZTeamSlug,
-  name: z.string().trim().min(1, "Enter a name").max(120),
+  name: required("Enter a name").max(120),
   reason: ZReason,
 });
 export type TCreateTeamInput = z.infer<typeof ZCreateTeamInput>;
 
 export const ZCreateTokenInput = z
   .object({
-    name: z.string().trim().min(1, "Enter a name").max(80, "Use at most 80 characters"),
+    name: required("Enter a name").max(80, "Use at most 80 characters"),
     kind: z.enum(["user", "service"], { message: "Kind must be user or service" }),
     userEmail: ZEmail.optional(),
     scopes: z.array(z.enum(SCOPES, { message: `Scopes are ${SCOPES.join(", ")}` })).default([]),
