@@ -18,6 +18,6 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  // Everything but the API (which answers 401 itself), the sign-in page and static files.
-  matcher: ["/((?!api/|signin|_next/|favicon\\.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
+  // Everything but the API (which answers 401 itself), the sign-in and invitation pages and static files.
+  matcher: ["/((?!api/|signin|invite/|_next/|favicon\\.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
 };

@@ -18,7 +18,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   const params = await searchParams;
   if (await getSessionActor().catch(() => null)) redirect("/");
   const e = env();
-  const notice = params.signedOut ? "You have signed out." : undefined;
+  const notice = params.signedOut ? "You have signed out." : params.invited ? "Your password is set. Sign in with your email and new password." : undefined;
   const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed; try again.") : undefined;
   return (
     <div className="mx-auto max-w-md pt-6">

@@ -1,8 +1,9 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect } from "react";
-import { createUserAction, grantRoleAction, resetPasswordAction, revokeRoleAction, setUserActiveAction } from "@/app/admin/users/actions";
+import { useEffect, useState } from "react";
+import { createUserAction, grantRoleAction, reissueInvitationAction, resetPasswordAction, revokeRoleAction, setUserActiveAction } from "@/app/admin/users/actions";
+import { Alert } from "@/components/ui/layout";
 import { SubmitButton } from "@/components/ui/button";
 import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage, fieldError } from "@/components/ui/form-message";
@@ -19,20 +20,20 @@ export function CreateUserForm({ teams }: { teams: { slug: string; name: string 
   const { state, pending, onSubmit, ref } = useFormAction(createUserAction);
   const router = useRouter();
   useEffect(() => {
-    if (state.status === "ok" && state.data) router.push(`/admin/users/${state.data.id}?created=1`);
+    if (state.status === "ok" && state.data && !state.data.invitationPath) router.push(`/admin/users/${state.data.id}?created=1`);
   }, [state, router]);
+  const invited = state.status === "ok" && state.data?.invitationPath ? state.data : null;
   return (
     <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Add a user">
-      <FormMessage state={state} />
+      {invited ? <InvitationLink path={invited.invitationPath!} who={invited.email} /> : <FormMessage state={state} />}
       <TextField label="Email" name="email" type="email" autoComplete="off" required error={fieldError(state, "email")} />
       <TextField label="Name" name="name" required error={fieldError(state, "name")} />
       <TextField
-        label="Initial password"
+        label="Initial password (optional)"
         name="password"
         type="password"
         autoComplete="new-password"
-        required
-        hint="At least 12 characters. Share it with the person privately; they are signed in with it."
+        hint="Leave empty to get an invitation link with which they choose their own. Otherwise at least 12 characters, shared privately."
         error={fieldError(state, "password")}
       />
       <div className="grid gap-4 sm:grid-cols-2">
@@ -40,6 +41,32 @@ export function CreateUserForm({ teams }: { teams: { slug: string; name: string 
         <SelectField label="For team" name="team" options={teamOptions(teams, "All teams")} error={fieldError(state, "roles.0.team")} />
       </div>
       <SubmitButton pending={pending} pendingLabel="Adding…">Add user</SubmitButton>
+    </form>
+  );
+}
+
+/** A one-time invitation link, shown once: only its hash is stored. */
+function InvitationLink({ path, who }: { path: string; who: string }) {
+  const [url, setUrl] = useState(path);
+  useEffect(() => setUrl(`${window.location.origin}${path}`), [path]);
+  return (
+    <Alert tone="warning" title={`Send this invitation link to ${who}`}>
+      <p>It works once, for 7 days, and is shown only now.</p>
+      <code className="mt-2 block break-all rounded bg-white px-2 py-1 font-mono text-xs text-slate-900 dark:bg-slate-900 dark:text-slate-100" data-testid="invitation-link">
+        {url}
+      </code>
+    </Alert>
+  );
+}
+
+export function ReissueInvitationForm({ id, email }: { id: string; email: string }) {
+  const { state, pending, onSubmit } = useFormAction(reissueInvitationAction.bind(null, id));
+  return (
+    <form onSubmit={onSubmit} className="space-y-3" aria-label="New invitation link">
+      {state.status === "ok" && state.data ? <InvitationLink path={state.data.path} who={email} /> : <FormMessage state={state} />}
+      <SubmitButton pending={pending} variant="secondary" pendingLabel="Creating…">
+        New invitation link
+      </SubmitButton>
     </form>
   );
 }

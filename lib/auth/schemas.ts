@@ -27,11 +27,17 @@ export type TRoleGrantInput = z.infer<typeof ZRoleGrantInput>;
 export const ZCreateUserInput = z.object({
   email: ZEmail,
   name: required("Enter a name").max(120),
-  password: ZPassword,
+  // Without a password the user gets an invitation link to set their own.
+  password: ZPassword.optional(),
   roles: z.array(ZRoleGrantInput).max(20).default([]),
   reason: ZReason,
 });
 export type TCreateUserInput = z.infer<typeof ZCreateUserInput>;
+
+export const ZAcceptInvitationInput = z
+  .object({ password: ZPassword, confirm: z.string({ error: "Repeat the password" }) })
+  .refine((v) => v.password === v.confirm, { path: ["confirm"], message: "The passwords do not match" });
+export type TAcceptInvitationInput = z.infer<typeof ZAcceptInvitationInput>;
 
 export const ZResetPasswordInput = z.object({ password: ZPassword, reason: ZReason });
 export type TResetPasswordInput = z.infer<typeof ZResetPasswordInput>;

@@ -5,6 +5,7 @@ import { db, type Tx } from "@/lib/db";
 import { toPage, pageArgs, type Page } from "@/lib/pagination";
 import { requirePermission } from "./require";
 import type { Actor, Role } from "./permissions";
+import { issueInvitation, type IssuedInvitation } from "./invitations";
 import { hashPassword } from "./secrets";
 import {
   ZCreateUserInput,
@@ -23,6 +24,8 @@ export type UserView = {
   email: string;
   name: string;
   active: boolean;
+  /** Invited and not yet signed up: no password and no single sign-on. */
+  invited: boolean;
   sso: boolean;
   lastSignInAt: string | null;
   createdAt: string;
@@ -38,6 +41,7 @@ function toView(u: UserRow): UserView {
     email: u.email,
     name: u.name,
     active: u.active,
+    invited: u.passwordHash === null && u.oidcSubject === null,
     sso: u.oidcSubject !== null,
     lastSignInAt: u.lastSignInAt?.toISOString() ?? null,
     createdAt: u.createdAt.toISOString(),
@@ -73,11 +77,12 @@ async function teamIdFor(tx: Tx, slug: string | null | undefined, path: string):
   return team.id;
 }
 
-export async function createUser(opts: { actor: Actor | null; input: TCreateUserInput }): Promise<UserView> {
+/** Creates a user with a password, or without one and with an invitation link for them to set their own. */
+export async function createUser(opts: { actor: Actor | null; input: TCreateUserInput }): Promise<UserView & { invitation: IssuedInvitation | null }> {
   const actor = requirePermission(opts.actor, "users.manage");
   const input = ZCreateUserInput.parse(opts.input);
   if (input.roles.length) requirePermission(actor, "roles.manage");
-  const passwordHash = await hashPassword(input.password);
+  const passwordHash = input.password ? await hashPassword(input.password) : null;
   return db.$transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: input.email } })) {
       throw conflict(`A user with email ${input.email} already exists`, [{ path: "email", message: "Already taken" }]);
@@ -89,14 +94,15 @@ export async function createUser(opts: { actor: Actor | null; input: TCreateUser
       include: userInclude,
     });
     const view = toView(user);
+    const invitation = passwordHash ? null : await issueInvitation(tx, user.id);
     await recordAuditEvent(tx, {
       actor,
       action: "user.create",
       target: { type: "user", id: user.id },
-      after: { email: view.email, name: view.name, active: true, roles: view.grants.map(grantLabel) },
+      after: { email: view.email, name: view.name, active: true, roles: view.grants.map(grantLabel), invited: invitation !== null },
       reason: input.reason,
     });
-    return view;
+    return { ...view, invitation };
   });
 }
 
@@ -145,6 +151,8 @@ export async function resetPassword(opts: { actor: Actor | null; id: string; inp
       data: { passwordHash, sessionVersion: { increment: 1 } },
       include: userInclude,
     });
+    // A password set by an admin supersedes any invitation link still open.
+    await tx.invitation.updateMany({ where: { userId: opts.id, closedAt: null }, data: { closedAt: new Date() } });
     await recordAuditEvent(tx, {
       actor,
       action: "user.reset-password",

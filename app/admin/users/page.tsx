@@ -9,6 +9,7 @@ import { checkPagePermission } from "@/lib/auth/actor";
 import { ZListQuery } from "@/lib/auth/schemas";
 import { listTeams } from "@/lib/auth/teams";
 import { listUsers } from "@/lib/auth/users";
+import { UserStatus } from "@/components/admin/user-status";
 
 export const metadata: Metadata = { title: "Users" };
 
@@ -56,7 +57,9 @@ export default async function UsersPage({ searchParams }: { searchParams: Promis
                       ))}
                     </div>
                   </td>
-                  <td className={cell}>{u.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>}</td>
+                  <td className={cell}>
+                    <UserStatus user={u} />
+                  </td>
                   <td className={cell}>
                     <Time value={u.lastSignInAt} fallback="never" />
                   </td>

@@ -1,15 +1,16 @@
 import type { Metadata } from "next";
 import Link from "next/link";
 import { notFound } from "next/navigation";
-import { ActiveForm, GrantRoleForm, ResetPasswordForm, RevokeRoleButton } from "@/components/admin/user-forms";
+import { ActiveForm, GrantRoleForm, ReissueInvitationForm, ResetPasswordForm, RevokeRoleButton } from "@/components/admin/user-forms";
 import { Forbidden } from "@/components/ui/forbidden";
-import { Alert, Badge, Card, PageHeader } from "@/components/ui/layout";
+import { Alert, Card, PageHeader } from "@/components/ui/layout";
 import { linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { AppError } from "@/lib/api/errors";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { listTeams } from "@/lib/auth/teams";
 import { getUser } from "@/lib/auth/users";
+import { UserStatus } from "@/components/admin/user-status";
 
 export const metadata: Metadata = { title: "User" };
 
@@ -30,7 +31,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
           ← All users
         </Link>
       </p>
-      <PageHeader title={user.name} description={user.email} actions={user.active ? <Badge tone="good">active</Badge> : <Badge tone="bad">deactivated</Badge>} />
+      <PageHeader title={user.name} description={user.email} actions={<UserStatus user={user} />} />
       {created && (
         <div className="mb-6">
           <Alert tone="success">User created. They can sign in with the initial password you chose.</Alert>
@@ -70,11 +71,17 @@ export default async function UserPage({ params, searchParams }: { params: Promi
                 <Time value={user.lastSignInAt} fallback="never" />
               </dd>
               <dt className="text-slate-700 dark:text-slate-300">Sign-in</dt>
-              <dd>{user.sso ? "single sign-on" : "email and password"}</dd>
+              <dd>{user.sso ? "single sign-on" : user.invited ? "invited; has not chosen a password yet" : "email and password"}</dd>
             </dl>
             <ActiveForm id={user.id} active={user.active} />
           </Card>
-          <Card title="Reset password">
+          {user.invited && user.active && (
+            <Card title="Invitation">
+              <p className="mb-3 text-sm text-slate-700 dark:text-slate-300">Lost the link, or did it expire? A new one replaces it.</p>
+              <ReissueInvitationForm id={user.id} email={user.email} />
+            </Card>
+          )}
+          <Card title={user.invited ? "Set a password instead" : "Reset password"}>
             <ResetPasswordForm id={user.id} />
           </Card>
         </div>

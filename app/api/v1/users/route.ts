@@ -1,4 +1,5 @@
 // GET, POST /api/v1/users
+import { publicUrl } from "@/lib/api/public-url";
 import { Reply, withApi } from "@/lib/api/with-api";
 import { ZCreateUserInput, ZListQuery } from "@/lib/auth/schemas";
 import { createUser, listUsers } from "@/lib/auth/users";
@@ -7,6 +8,12 @@ export const GET = withApi({ permission: "users.manage", query: ZListQuery }, as
   listUsers({ actor, q: query.q, cursor: query.cursor, limit: query.limit }),
 );
 
-export const POST = withApi({ permission: "users.manage", body: ZCreateUserInput }, async ({ actor, body }) =>
-  new Reply(await createUser({ actor, input: body }), 201),
-);
+/** Without a password the response carries a one-time invitation link (`invitation.url`) for the user. */
+export const POST = withApi({ permission: "users.manage", body: ZCreateUserInput }, async ({ actor, body, request }) => {
+  const { invitation, ...user } = await createUser({ actor, input: body });
+  return new Reply(
+    { ...user, invitation: invitation && { url: publicUrl(invitation.path, request), expiresAt: invitation.expiresAt } },
+    201,
+    { "cache-control": "no-store" },
+  );
+});
