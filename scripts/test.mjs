@@ -29,6 +29,7 @@ async function stage(name, fn) {
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
 let database;
 let server;
+let idp;
 try {
   ensurePrismaClient();
   const chromium = all || stages.has("e2e") ? ensureChromium() : null;
@@ -47,6 +48,16 @@ try {
     await runAsync(process.execPath, [...tsxArgs, path.join(root, "prisma", "seed.ts")]);
     const port = Number(process.env.GATEHOUSE_TEST_PORT || 3100);
     process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
+    // Single sign-on is tested end to end against a small OIDC provider of our own.
+    const { startMockOidc } = await import("../e2e/support/mock-oidc.mjs");
+    idp = await startMockOidc({ port: port + 1, clientId: "gatehouse-test", clientSecret: "test-client-secret" });
+    Object.assign(process.env, {
+      OIDC_ISSUER: idp.issuer,
+      OIDC_CLIENT_ID: "gatehouse-test",
+      OIDC_CLIENT_SECRET: "test-client-secret",
+      OIDC_DISPLAY_NAME: "Test IdP",
+      OIDC_ROLE_MAP: "ml-leads=ml-lead@payments, auditors=auditor, everyone=viewer",
+    });
     server = await startServer({ port, hostname: "127.0.0.1" });
     log(`test server on ${process.env.NEXTAUTH_URL}`);
     await stage("API and browser tests (playwright)", () =>
@@ -60,6 +71,7 @@ try {
   log(`test set-up failed: ${err instanceof Error ? err.stack : String(err)}`);
 } finally {
   server?.close();
+  await idp?.close();
   await database?.stop();
 }
 

@@ -47,7 +47,7 @@ export function CreateTokenForm() {
   return (
     <div className="space-y-4">
       {state.status === "ok" && state.data ? <ShownOnce name={state.data.name} secret={state.data.secret} /> : <FormMessage state={state} />}
-      <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create an API token">
+      <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Create an API token">
         <TextField label="Name" name="name" required hint="What uses it, e.g. fraud-detector CI." error={fieldError(state, "name")} />
         <fieldset className="space-y-2">
           <legend className="text-sm font-medium">Acts as</legend>
@@ -90,6 +90,7 @@ export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
   const { state, pending, onSubmit } = useFormAction(revokeTokenAction.bind(null, id));
   return (
     <form
+      method="post"
       onSubmit={(e) => {
         if (window.confirm(`Revoke “${name}”? Anything using it stops working at once.`)) onSubmit(e);
         else e.preventDefault();

@@ -1,7 +1,7 @@
 "use client";
 
 import { useRouter } from "next/navigation";
-import { useEffect, useState } from "react";
+import { useEffect } from "react";
 import { createUserAction, grantRoleAction, reissueInvitationAction, resetPasswordAction, revokeRoleAction, setUserActiveAction } from "@/app/admin/users/actions";
 import { Alert } from "@/components/ui/layout";
 import { SubmitButton } from "@/components/ui/button";
@@ -24,7 +24,7 @@ export function CreateUserForm({ teams }: { teams: { slug: string; name: string 
   }, [state, router]);
   const invited = state.status === "ok" && state.data?.invitationPath ? state.data : null;
   return (
-    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Add a user">
+    <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Add a user">
       {invited ? <InvitationLink path={invited.invitationPath!} who={invited.email} /> : <FormMessage state={state} />}
       <TextField label="Email" name="email" type="email" autoComplete="off" required error={fieldError(state, "email")} />
       <TextField label="Name" name="name" required error={fieldError(state, "name")} />
@@ -47,8 +47,8 @@ export function CreateUserForm({ teams }: { teams: { slug: string; name: string 
 
 /** A one-time invitation link, shown once: only its hash is stored. */
 function InvitationLink({ path, who }: { path: string; who: string }) {
-  const [url, setUrl] = useState(path);
-  useEffect(() => setUrl(`${window.location.origin}${path}`), [path]);
+  // Rendered only after a form submission in the browser, never on the server, so window is there.
+  const url = `${window.location.origin}${path}`;
   return (
     <Alert tone="warning" title={`Send this invitation link to ${who}`}>
       <p>It works once, for 7 days, and is shown only now.</p>
@@ -62,7 +62,7 @@ function InvitationLink({ path, who }: { path: string; who: string }) {
 export function ReissueInvitationForm({ id, email }: { id: string; email: string }) {
   const { state, pending, onSubmit } = useFormAction(reissueInvitationAction.bind(null, id));
   return (
-    <form onSubmit={onSubmit} className="space-y-3" aria-label="New invitation link">
+    <form method="post" onSubmit={onSubmit} className="space-y-3" aria-label="New invitation link">
       {state.status === "ok" && state.data ? <InvitationLink path={state.data.path} who={email} /> : <FormMessage state={state} />}
       <SubmitButton pending={pending} variant="secondary" pendingLabel="Creating…">
         New invitation link
@@ -74,7 +74,7 @@ export function ReissueInvitationForm({ id, email }: { id: string; email: string
 export function ActiveForm({ id, active }: { id: string; active: boolean }) {
   const { state, pending, onSubmit, ref } = useFormAction(setUserActiveAction.bind(null, id));
   return (
-    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-3" aria-label={active ? "Deactivate user" : "Reactivate user"}>
+    <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-3" aria-label={active ? "Deactivate user" : "Reactivate user"}>
       <FormMessage state={state} />
       <input type="hidden" name="active" value={active ? "false" : "true"} />
       <TextField label="Reason (recorded in the audit log)" name="reason" error={fieldError(state, "reason")} />
@@ -88,7 +88,7 @@ export function ActiveForm({ id, active }: { id: string; active: boolean }) {
 export function ResetPasswordForm({ id }: { id: string }) {
   const { state, pending, onSubmit, ref } = useFormAction(resetPasswordAction.bind(null, id));
   return (
-    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Reset password">
+    <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Reset password">
       <FormMessage state={state} />
       <TextField label="New password" name="password" type="password" autoComplete="new-password" required hint="At least 12 characters." error={fieldError(state, "password")} />
       <TextField label="Reason (recorded in the audit log)" name="reason" error={fieldError(state, "reason")} />
@@ -102,7 +102,7 @@ export function ResetPasswordForm({ id }: { id: string }) {
 export function GrantRoleForm({ id, teams }: { id: string; teams: { slug: string; name: string }[] }) {
   const { state, pending, onSubmit, ref } = useFormAction(grantRoleAction.bind(null, id));
   return (
-    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Grant a role">
+    <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Grant a role">
       <FormMessage state={state} />
       <div className="grid gap-3 sm:grid-cols-2">
         <SelectField label="Role" name="role" options={roleOptions} error={fieldError(state, "role")} />
@@ -117,7 +117,7 @@ export function GrantRoleForm({ id, teams }: { id: string; teams: { slug: string
 export function RevokeRoleButton({ id, grantId, label }: { id: string; grantId: string; label: string }) {
   const { state, pending, onSubmit } = useFormAction(revokeRoleAction.bind(null, id, grantId));
   return (
-    <form onSubmit={onSubmit} className="inline-flex items-center gap-2">
+    <form method="post" onSubmit={onSubmit} className="inline-flex items-center gap-2">
       <SubmitButton pending={pending} variant="ghost" className="px-2 py-1 text-xs" aria-label={`Revoke ${label}`} pendingLabel="Revoking…">
         Revoke
       </SubmitButton>

@@ -13,7 +13,7 @@ export function AcceptInvitationForm({ token }: { token: string }) {
     if (state.status === "ok") window.location.assign("/signin?invited=1");
   }, [state]);
   return (
-    <form ref={ref} onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Choose your password">
+    <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Choose your password">
       <FormMessage state={state} />
       <TextField label="New password" name="password" type="password" autoComplete="new-password" autoFocus required hint="At least 12 characters." error={fieldError(state, "password")} />
       <TextField label="Repeat the password" name="confirm" type="password" autoComplete="new-password" required error={fieldError(state, "confirm")} />

@@ -3,7 +3,7 @@
 import { signIn } from "next-auth/react";
 import { useState, type FormEvent } from "react";
 import { Alert } from "@/components/ui/layout";
-import { Button } from "@/components/ui/button";
+import { SubmitButton } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { buttonStyles } from "@/components/ui/styles";
 
@@ -41,12 +41,12 @@ export function SignInForm({ callbackUrl, oidcName, notice, initialError }: { ca
     <div className="space-y-5">
       {notice && <Alert tone="success">{notice}</Alert>}
       {error && <Alert tone="error">{error}</Alert>}
-      <form onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Sign in with email and password">
+      <form method="post" onSubmit={onSubmit} noValidate className="space-y-4" aria-label="Sign in with email and password">
         <TextField label="Email" name="email" type="email" autoComplete="username" autoFocus required error={fieldErrors.email} />
         <TextField label="Password" name="password" type="password" autoComplete="current-password" required error={fieldErrors.password} />
-        <Button type="submit" className="w-full" disabled={pending}>
-          {pending ? "Signing in…" : "Sign in"}
-        </Button>
+        <SubmitButton className="w-full" pending={pending} pendingLabel="Signing in…">
+          Sign in
+        </SubmitButton>
       </form>
       {oidcName && (
         <>

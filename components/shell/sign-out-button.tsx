@@ -1,22 +1,22 @@
 "use client";
 
-import { signOut } from "next-auth/react";
-import { useState } from "react";
+import { useFormStatus } from "react-dom";
+import { signOutAction } from "@/app/signin/actions";
 import { buttonStyles } from "@/components/ui/styles";
 
-export function SignOutButton() {
-  const [pending, setPending] = useState(false);
+function Submit() {
+  const { pending } = useFormStatus();
   return (
-    <button
-      type="button"
-      disabled={pending}
-      onClick={() => {
-        setPending(true);
-        void signOut({ callbackUrl: "/signin?signedOut=1" });
-      }}
-      className={`${buttonStyles.base} ${buttonStyles.secondary} py-1.5`}
-    >
+    <button type="submit" disabled={pending} className={`${buttonStyles.base} ${buttonStyles.secondary} py-1.5`}>
       {pending ? "Signing out…" : "Sign out"}
     </button>
+  );
+}
+
+export function SignOutButton() {
+  return (
+    <form action={signOutAction}>
+      <Submit />
+    </form>
   );
 }

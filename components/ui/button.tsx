@@ -1,12 +1,19 @@
 "use client";
 
-import type { ButtonHTMLAttributes } from "react";
+import { useEffect, useState, type ButtonHTMLAttributes } from "react";
 import { buttonStyles } from "./styles";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
 export function Button({ variant = "primary", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return <button {...props} className={`${buttonStyles.base} ${buttonStyles[variant]} ${className}`} />;
+}
+
+/** False until the page's JavaScript runs; submit buttons wait for it so no form is sent half-wired. */
+function useHydrated(): boolean {
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
+  return hydrated;
 }
 
 /** A form's submit button: disabled and labelled as working while the form is being sent. */
@@ -17,8 +24,9 @@ export function SubmitButton({
   variant = "primary",
   ...props
 }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant; pending: boolean; pendingLabel?: string }) {
+  const hydrated = useHydrated();
   return (
-    <Button type="submit" variant={variant} disabled={pending || props.disabled} aria-disabled={pending} {...props}>
+    <Button type="submit" variant={variant} {...props} disabled={pending || !hydrated || props.disabled} aria-disabled={pending}>
       {pending ? (pendingLabel ?? "Working…") : children}
     </Button>
   );

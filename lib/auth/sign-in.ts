@@ -2,6 +2,7 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db } from "@/lib/db";
 import { rolesFromGroups, type RoleMapping } from "./oidc-roles";
+import type { Actor } from "./permissions";
 import { checkPassword } from "./secrets";
 
 type SignedIn = { id: string; email: string; name: string; sessionVersion: number };
@@ -70,4 +71,9 @@ export async function signInWithOidc(opts: {
 export async function findOidcUser(subject: string): Promise<SignedIn | null> {
   const user = await db.user.findUnique({ where: { oidcSubject: subject } });
   return user && user.active ? { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } : null;
+}
+
+export async function signOutUser(actor: Actor): Promise<void> {
+  if (actor.kind !== "user") return;
+  await db.$transaction((tx) => recordAuditEvent(tx, { actor, action: "user.sign-out", target: { type: "user", id: actor.userId } }));
 }
