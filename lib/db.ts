@@ -30,3 +30,12 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
     return typeof value === "function" ? value.bind(c) : value;
   },
 });
+
+/**
+ * Every mutation runs in one of these. READ COMMITTED is pinned, whatever the server's default: the audit chain
+ * reads the newest event after taking its lock, and a snapshot taken before the lock (REPEATABLE READ) would
+ * read a stale one.
+ */
+export function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(fn, { isolationLevel: "ReadCommitted", maxWait: 10_000, timeout: 30_000 });
+}

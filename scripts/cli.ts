@@ -10,7 +10,7 @@ import { renderPermissionsDoc, type Actor, type Role } from "@/lib/auth/permissi
 import { ZCreateUserInput } from "@/lib/auth/schemas";
 import { createTeam } from "@/lib/auth/teams";
 import { createToken, listTokens, revokeToken } from "@/lib/auth/tokens";
-import { createUser, grantRole } from "@/lib/auth/users";
+import { createUser, getUserByEmail, grantRole } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 
 const HELP = `Usage: npm run gatehouse -- <command> [options]
@@ -40,6 +40,7 @@ function parseRole(value: string): { role: Role; team: string | null } {
 }
 
 async function readPassword(): Promise<string> {
+  // An operator's input like argv, not app configuration (which lib/env.ts owns).
   if (process.env.GATEHOUSE_PASSWORD) return process.env.GATEHOUSE_PASSWORD;
   if (process.stdin.isTTY) process.stderr.write("Password (at least 12 characters): ");
   const chunks: Buffer[] = [];
@@ -97,8 +98,7 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "user grant": {
-      const user = await db.user.findUnique({ where: { email: (values.email ?? "").toLowerCase() } });
-      if (!user) throw new AppError(404, "not_found", `No user with email ${values.email}`);
+      const user = await getUserByEmail({ actor: cli, email: values.email ?? "" });
       for (const r of values.role ?? []) await grantRole({ actor: cli, id: user.id, input: parseRole(r) });
       console.log(`Granted ${(values.role ?? []).join(", ")} to ${user.email}.`);
       return 0;

@@ -12,11 +12,14 @@ const hostname = process.env.HOST || "127.0.0.1";
 let database;
 try {
   database = await prepareRuntime();
-  seedDemo();
+  // Demo users with a published password belong only in the local embedded database, unless asked for.
+  const demo = !database.external || process.env.GATEHOUSE_SEED_DEMO === "true";
+  if (demo) seedDemo();
   ensureBuilt();
   process.env.NEXTAUTH_URL ||= `http://${hostname}:${port}`;
   const server = await startServer({ port, hostname });
-  printDemoSignIns(process.env.NEXTAUTH_URL);
+  if (demo) printDemoSignIns(process.env.NEXTAUTH_URL);
+  else log(`Gatehouse is running on ${process.env.NEXTAUTH_URL}; create the first admin with \`npm run gatehouse -- user create --email … --name … --role admin\``);
   const shutdown = async (signal) => {
     log(`${signal}: stopping…`);
     server.close();

@@ -40,12 +40,13 @@ try {
   migrate(database.url);
   const env = { DATABASE_URL: database.url, NEXTAUTH_SECRET: "test-secret-test-secret-test-secret-0123" };
   Object.assign(process.env, env);
+  // The demo users first: the browser tests sign in as them, and seeding only happens on a database without users.
+  await runAsync(process.execPath, [...tsxArgs, path.join(root, "prisma", "seed.ts")]);
 
   if (all || stages.has("typecheck")) await stage("typecheck (tsc)", () => runAsync(process.execPath, [bin("typescript", "bin/tsc"), "--noEmit", "-p", "."]));
   if (all || stages.has("unit")) await stage("unit and database tests (vitest)", () => runAsync(process.execPath, [bin("vitest", "vitest.mjs"), "run", ...extra]));
   if (all || stages.has("e2e")) {
     ensureBuilt();
-    await runAsync(process.execPath, [...tsxArgs, path.join(root, "prisma", "seed.ts")]);
     const port = Number(process.env.GATEHOUSE_TEST_PORT || 3100);
     process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
     // Single sign-on is tested end to end against a small OIDC provider of our own.

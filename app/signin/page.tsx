@@ -14,8 +14,9 @@ const ERRORS: Record<string, string> = {
   SessionRequired: "Sign in to continue.",
 };
 
-export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
-  const params = await searchParams;
+export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  // A repeated query parameter arrives as an array; the first one counts.
+  const params = Object.fromEntries(Object.entries(await searchParams).map(([k, v]) => [k, Array.isArray(v) ? v[0] : v]));
   if (await getSessionActor().catch(() => null)) redirect("/");
   const e = env();
   const notice = params.signedOut ? "You have signed out." : params.invited ? "Your password is set. Sign in with your email and new password." : undefined;

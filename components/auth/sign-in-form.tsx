@@ -7,9 +7,18 @@ import { SubmitButton } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { buttonStyles } from "@/components/ui/styles";
 
-/** Only same-site paths are followed after sign-in, so a crafted link cannot bounce a user elsewhere. */
+/**
+ * Only paths on this site are followed after sign-in, so a crafted link cannot bounce a user elsewhere
+ * (browsers read "/\\evil.com" and "/\t/evil.com" as another host, hence resolving rather than string checks).
+ */
 function safeCallback(url: string | undefined): string {
-  return url && url.startsWith("/") && !url.startsWith("//") ? url : "/";
+  if (!url) return "/";
+  try {
+    const target = new URL(url, window.location.origin);
+    return target.origin === window.location.origin ? `${target.pathname}${target.search}${target.hash}` : "/";
+  } catch {
+    return "/";
+  }
 }
 
 export function SignInForm({ callbackUrl, oidcName, notice, initialError }: { callbackUrl?: string; oidcName: string | null; notice?: string; initialError?: string }) {

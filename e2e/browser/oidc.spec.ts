@@ -4,13 +4,12 @@ import { signIn } from "../support/browser";
 
 // npm test starts a small OIDC provider and Gatehouse with OIDC_ROLE_MAP =
 // "ml-leads=ml-lead@payments, auditors=auditor, everyone=viewer".
-async function signInWithSso(page: Page, who: { sub: string; email: string; name: string; groups: string }) {
+async function signInWithSso(page: Page, who: { sub: string; email: string; name: string; groups: string; verified?: boolean }) {
   await page.goto("/signin");
   await page.getByRole("button", { name: "Continue with Test IdP" }).click();
   await expect(page.getByRole("heading", { name: "Test identity provider" })).toBeVisible();
-  for (const [label, value] of Object.entries({ Subject: who.sub, Email: who.email, Name: who.name, Groups: who.groups })) {
-    await page.getByLabel(label).fill(value);
-  }
+  const fields = { Subject: who.sub, Email: who.email, Name: who.name, Groups: who.groups, "Email verified": who.verified ? "yes" : "no" };
+  for (const [label, value] of Object.entries(fields)) await page.getByLabel(label, { exact: true }).fill(value);
   await page.getByRole("button", { name: "Continue" }).click();
 }
 
@@ -52,4 +51,29 @@ test("a deactivated user cannot come back through single sign-on", async ({ brow
   await expect(sso).toHaveURL(/\/signin\?.*error=AccessDenied/);
   await expect(sso.getByText("Your account is deactivated or has no email address.")).toBeVisible();
   await context.close();
+});
+
+test("an existing account is linked only through a verified email, and never taken over by another subject", async ({ browser, page }) => {
+  await signIn(page, demoUser("admin"));
+  const email = `${unique("linked")}@example.com`;
+  const created = await page.request.post("/api/v1/users", { data: { email, name: "Lina Linked", roles: [{ role: "engineer", team: "payments" }] } });
+  expect(created.status()).toBe(201);
+
+  const context = await browser.newContext();
+  const sso = await context.newPage();
+  await signInWithSso(sso, { sub: unique("sub"), email, name: "Lina", groups: "", verified: false });
+  await expect(sso).toHaveURL(/error=AccessDenied/);
+
+  const subject = unique("sub");
+  await signInWithSso(sso, { sub: subject, email, name: "Lina", groups: "", verified: true });
+  await expect(sso.getByTestId("signed-in-user")).toContainText("Lina Linked");
+  await expect(sso.getByTestId("signed-in-user")).toContainText("engineer@payments");
+  await context.close();
+
+  // A different provider account claiming the same (verified) email is refused: the account is bound to `subject`.
+  const other = await browser.newContext();
+  const intruder = await other.newPage();
+  await signInWithSso(intruder, { sub: unique("other-sub"), email, name: "Mallory", groups: "", verified: true });
+  await expect(intruder).toHaveURL(/error=AccessDenied/);
+  await other.close();
 });

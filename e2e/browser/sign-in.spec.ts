@@ -68,3 +68,14 @@ test("the sign-in form works from the keyboard alone", async ({ page }) => {
   await page.keyboard.press("Enter");
   await expect(page.getByTestId("signed-in-user")).toContainText("Val Viewer");
 });
+
+for (const evil of ["/%5Cevil.example", "/%09/evil.example", "//evil.example", "https://evil.example/"]) {
+  test(`after sign-in a crafted callbackUrl ${decodeURIComponent(evil)} stays on Gatehouse`, async ({ page, baseURL }) => {
+    await page.goto(`/signin?callbackUrl=${evil}`);
+    await page.getByLabel("Email", { exact: true }).fill(demoUser("viewer"));
+    await page.getByLabel("Password", { exact: true }).fill("gatehouse-demo");
+    await page.getByRole("button", { name: "Sign in", exact: true }).click();
+    await expect(page.getByTestId("signed-in-user")).toBeVisible();
+    expect(new URL(page.url()).origin).toBe(new URL(baseURL!).origin);
+  });
+}

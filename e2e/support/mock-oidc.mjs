@@ -58,6 +58,7 @@ export async function startMockOidc({ port, clientId, clientSecret }) {
         <form method="post" action="/authorize">${hidden}
         <label>Subject <input name="sub"></label><label>Email <input name="email"></label>
         <label>Name <input name="name"></label><label>Groups <input name="groups"></label>
+        <label>Email verified <input name="email_verified"></label>
         <button type="submit">Continue</button></form></main></html>`);
     }
     if (url.pathname === "/authorize" && req.method === "POST") {
@@ -65,7 +66,7 @@ export async function startMockOidc({ port, clientId, clientSecret }) {
       const code = randomBytes(16).toString("hex");
       const groups = (f.get("groups") ?? "").split(",").map((g) => g.trim()).filter(Boolean);
       codes.set(code, {
-        claims: { sub: f.get("sub"), email: f.get("email"), name: f.get("name"), groups },
+        claims: { sub: f.get("sub"), email: f.get("email"), email_verified: f.get("email_verified") === "yes", name: f.get("name"), groups },
         challenge: f.get("code_challenge"),
         nonce: f.get("nonce") || undefined,
         redirectUri: f.get("redirect_uri"),

@@ -1,5 +1,6 @@
 import "server-only";
 import { ZodError } from "zod";
+import { fromDatabaseError } from "./db-errors";
 import { AppError, isDatabaseUnavailable } from "./errors";
 
 /**
@@ -14,6 +15,7 @@ export type ActionState<T = undefined> =
 export const idle = { status: "idle" } as const;
 
 export function actionError(err: unknown): ActionState<never> {
+  err = fromDatabaseError(err) ?? err;
   if (err instanceof ZodError) {
     const fieldErrors: Record<string, string> = {};
     for (const i of err.issues) fieldErrors[i.path.map(String).join(".")] ??= i.message;

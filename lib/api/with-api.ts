@@ -4,7 +4,8 @@ import { NextResponse } from "next/server";
 import { ZodError, type ZodType } from "zod";
 import { authenticateRequest, requirePermission } from "@/lib/auth/actor";
 import type { Actor, Permission } from "@/lib/auth/permissions";
-import { AppError, badRequest, isDatabaseUnavailable, unauthorized, unavailable } from "./errors";
+import { fromDatabaseError } from "./db-errors";
+import { AppError, badRequest, forbidden, isDatabaseUnavailable, unauthorized, unavailable } from "./errors";
 
 export type ErrorBody = { error: { code: string; message: string; details?: { path: string; message: string }[]; requestId?: string } };
 
@@ -18,6 +19,8 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
     const details = zodDetails(err);
     return NextResponse.json({ error: { code: "invalid_input", message: `Invalid input: ${details.map((d) => `${d.path}: ${d.message}`).join("; ")}`, details } }, { status: 400 });
   }
+  const fromDb = fromDatabaseError(err);
+  if (fromDb) err = fromDb;
   if (err instanceof AppError) {
     return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, { status: err.status });
   }
@@ -79,11 +82,26 @@ function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request) => Promis
   };
 }
 
+/**
+ * Browser sessions ride on a cookie, so a change made with one must come from Gatehouse's own pages: refuse
+ * cross-site requests (by Sec-Fetch-Site, or an Origin that is not this host). Bearer-token calls are exempt.
+ */
+function refuseCrossSite(request: Request) {
+  if (request.method === "GET" || request.method === "HEAD" || request.headers.has("authorization")) return;
+  const site = request.headers.get("sec-fetch-site");
+  const origin = request.headers.get("origin");
+  const host = request.headers.get("x-forwarded-host") ?? request.headers.get("host");
+  const originHost = origin === null ? null : URL.canParse(origin) ? new URL(origin).host : "";
+  const crossSite = (site !== null && site !== "same-origin" && site !== "none") || (originHost !== null && originHost !== host);
+  if (crossSite) throw forbidden("Cross-site requests may not change anything with a browser session; use an API token.");
+}
+
 /** A route that needs a signed-in user or an API token (and `permission`, if given). */
 export function withApi<B = undefined, Q = undefined>(opts: Options<B, Q>, handler: Handler<B, Q, Actor>) {
   return wrap(
     opts,
     async (request) => {
+      refuseCrossSite(request);
       const actor = await authenticateRequest(request);
       if (!actor) throw unauthorized();
       return opts.permission ? requirePermission(actor, opts.permission) : actor;

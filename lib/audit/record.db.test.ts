@@ -5,7 +5,8 @@ import { recordAuditEvent } from "./record";
 import { verifyAuditChain } from "./verify";
 
 // Runs against the real PostgreSQL that `npm test` starts (DATABASE_URL); no mocks.
-const hasDb = Boolean(process.env.DATABASE_URL);
+// On CI a missing database fails these tests instead of skipping them.
+const hasDb = Boolean(process.env.DATABASE_URL) || Boolean(process.env.CI);
 const actor: Actor = { kind: "system", label: "audit-test" };
 
 describe.skipIf(!hasDb)("the audit chain in PostgreSQL", () => {
@@ -51,6 +52,21 @@ describe.skipIf(!hasDb)("the audit chain in PostgreSQL", () => {
     );
     const last = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" } });
     expect(last.reason).toBe("trimmed");
+    expect((await verifyAuditChain()).ok).toBe(true);
+  });
+
+  it("reports the first altered event when a row is changed behind the trigger's back", async () => {
+    const target = await db.auditEvent.findFirstOrThrow({ orderBy: { id: "asc" }, skip: 1 });
+    // Only a superuser can disable the trigger; everything happens in a transaction that is rolled back.
+    const outcome = await db
+      .$transaction(async (tx) => {
+        await tx.$executeRawUnsafe(`ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update_or_delete`);
+        await tx.$executeRaw`UPDATE audit_events SET reason = 'quietly rewritten' WHERE id = ${target.id}`;
+        const result = await verifyAuditChain(tx);
+        throw Object.assign(new Error("roll back"), { result });
+      })
+      .catch((e: { result?: unknown }) => e.result);
+    expect(outcome).toMatchObject({ ok: false, firstBrokenId: target.id.toString() });
     expect((await verifyAuditChain()).ok).toBe(true);
   });
 

@@ -2,7 +2,7 @@ import "server-only";
 import { randomBytes } from "node:crypto";
 import { badRequest, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import { db, transaction, type Tx } from "@/lib/db";
 import { INVITATION_PROBLEMS, INVITATION_TTL_MS, invitationState } from "./invitation-state";
 import type { Actor } from "./permissions";
 import { requirePermission } from "./require";
@@ -23,7 +23,7 @@ export async function issueInvitation(tx: Tx, userId: string, now = new Date()):
 /** A new invitation link for a user who has not set a password yet (the old link stops working). */
 export async function reissueInvitation(opts: { actor: Actor | null; id: string; reason?: string }): Promise<IssuedInvitation> {
   const actor = requirePermission(opts.actor, "users.manage");
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const user = await tx.user.findUnique({ where: { id: opts.id } });
     if (!user) throw notFound(`No user with id "${opts.id}"`);
     if (user.passwordHash || user.oidcSubject) throw badRequest(`${user.email} has already set up their sign-in; reset their password instead`);
@@ -51,8 +51,11 @@ export async function describeInvitation(token: string, now = new Date()) {
 export async function acceptInvitation(opts: { token: string; input: TAcceptInvitationInput; now?: Date }): Promise<{ email: string }> {
   const input = ZAcceptInvitationInput.parse(opts.input);
   const now = opts.now ?? new Date();
+  // Check the link before spending a bcrypt hash on it: this endpoint is public.
+  const first = await describeInvitation(opts.token, now);
+  if (!first.ok) throw badRequest(first.message);
   const passwordHash = await hashPassword(input.password);
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const inv = await findInvitation(tx, opts.token);
     const state = invitationState(inv, now);
     if (state !== "open" || !inv || !inv.user.active) throw badRequest(INVITATION_PROBLEMS[state === "open" ? "closed" : state]);

@@ -79,11 +79,12 @@ export const authOptions: NextAuthOptions = {
     async signIn({ account, profile }) {
       if (account?.provider !== "oidc") return true;
       const claims = (profile ?? {}) as Record<string, unknown>;
-      // An OIDC account without an email cannot be matched to a Gatehouse user; a deactivated one is refused.
+      // An OIDC account without an email cannot be matched to a Gatehouse user; see signInWithOidc for the rest.
       if (typeof claims.email !== "string" || !claims.email) return false;
       const user = await signInWithOidc({
         subject: String(account.providerAccountId),
         email: claims.email,
+        emailVerified: claims.email_verified === true || claims.email_verified === "true",
         name: String(claims.name ?? claims.email),
         groups: claims[env().OIDC_GROUPS_CLAIM],
         roleMap: env().oidcRoleMap,

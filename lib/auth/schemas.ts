@@ -1,35 +1,49 @@
 import { z } from "zod";
 import { ROLES, SCOPES } from "./permissions";
 
-/** A required text field whose message reads the same whether it was left out or left empty. */
-const required = (message: string) => z.string({ error: message }).trim().min(1, message);
+/** Text PostgreSQL can store: no NUL bytes, no lone UTF-16 surrogates. */
+const storable = (s: string) => !s.includes("\0") && s.isWellFormed();
+const STORABLE = "Contains characters that cannot be stored (NUL bytes or broken Unicode)";
 
-export const ZEmail = z.string({ error: "Enter a valid email address" }).trim().toLowerCase().email("Enter a valid email address").max(254);
+/** A required text field whose message reads the same whether it was left out or left empty. */
+const required = (message: string, max: number) =>
+  z.string({ error: message }).trim().min(1, message).max(max, `Use at most ${max} characters`).refine(storable, STORABLE);
+
+export const ZEmail = z
+  .string({ error: "Enter a valid email address" })
+  .trim()
+  .toLowerCase()
+  .max(254)
+  .refine(storable, STORABLE)
+  .pipe(z.email("Enter a valid email address"));
+// bcrypt reads only the first 72 bytes of a password; longer ones would be silently truncated.
 export const ZPassword = z
   .string({ error: "Use at least 12 characters" })
   .min(12, "Use at least 12 characters")
-  .max(200, "Use at most 200 characters");
+  .refine(storable, STORABLE)
+  .refine((s) => Buffer.byteLength(s, "utf8") <= 72, "Use at most 72 bytes (about 72 plain letters)");
 export const ZTeamSlug = z
   .string({ error: "Enter a slug" })
   .trim()
   .min(2, "Use at least 2 characters")
   .max(40, "Use at most 40 characters")
   .regex(/^[a-z0-9][a-z0-9-]*$/, "Use lowercase letters, digits and dashes, starting with a letter or digit");
-const ZReason = z.string().trim().max(2_000).optional();
+export const ZReason = z.string().trim().max(2_000, "Use at most 2,000 characters").refine(storable, STORABLE).optional();
 
 export const ZRoleGrantInput = z.object({
   role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}` }),
   // A team slug, or null/absent for a global grant.
   team: ZTeamSlug.nullish(),
+  reason: ZReason,
 });
 export type TRoleGrantInput = z.infer<typeof ZRoleGrantInput>;
 
 export const ZCreateUserInput = z.object({
   email: ZEmail,
-  name: required("Enter a name").max(120),
+  name: required("Enter a name", 120),
   // Without a password the user gets an invitation link to set their own.
   password: ZPassword.optional(),
-  roles: z.array(ZRoleGrantInput).max(20).default([]),
+  roles: z.array(ZRoleGrantInput.omit({ reason: true })).max(20).default([]),
   reason: ZReason,
 });
 export type TCreateUserInput = z.infer<typeof ZCreateUserInput>;
@@ -47,14 +61,14 @@ export type TSetUserActiveInput = z.infer<typeof ZSetUserActiveInput>;
 
 export const ZCreateTeamInput = z.object({
   slug: ZTeamSlug,
-  name: required("Enter a name").max(120),
+  name: required("Enter a name", 120),
   reason: ZReason,
 });
 export type TCreateTeamInput = z.infer<typeof ZCreateTeamInput>;
 
 export const ZCreateTokenInput = z
   .object({
-    name: required("Enter a name").max(80, "Use at most 80 characters"),
+    name: required("Enter a name", 80),
     kind: z.enum(["user", "service"], { message: "Kind must be user or service" }),
     userEmail: ZEmail.optional(),
     scopes: z.array(z.enum(SCOPES, { message: `Scopes are ${SCOPES.join(", ")}` })).default([]),
@@ -71,7 +85,7 @@ export type TCreateTokenInput = z.infer<typeof ZCreateTokenInput>;
 export const ZReasonInput = z.object({ reason: ZReason });
 
 export const ZListQuery = z.object({
-  q: z.string().trim().max(200).optional(),
+  q: z.string().trim().max(200).refine(storable, STORABLE).optional(),
   cursor: z.string().max(200).optional(),
   limit: z.coerce.number().int().min(1).max(200).default(50),
 });

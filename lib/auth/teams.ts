@@ -1,7 +1,7 @@
 import "server-only";
 import { conflict } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db } from "@/lib/db";
+import { db, transaction } from "@/lib/db";
 import { requirePermission } from "./require";
 import type { Actor } from "./permissions";
 import { ZCreateTeamInput, type TCreateTeamInput } from "./schemas";
@@ -17,7 +17,7 @@ export async function listTeams(opts: { actor: Actor | null }): Promise<TeamView
 export async function createTeam(opts: { actor: Actor | null; input: TCreateTeamInput }): Promise<TeamView> {
   const actor = requirePermission(opts.actor, "teams.manage");
   const input = ZCreateTeamInput.parse(opts.input);
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
     if (await tx.team.findUnique({ where: { slug: input.slug } })) {
       throw conflict(`A team "${input.slug}" already exists`, [{ path: "slug", message: "Already taken" }]);
     }

@@ -1,11 +1,11 @@
 import "server-only";
 import { badRequest, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db } from "@/lib/db";
+import { db, transaction } from "@/lib/db";
 import { pageArgs, toPage, type Page } from "@/lib/pagination";
 import { requirePermission } from "./require";
 import type { Actor } from "./permissions";
-import { ZCreateTokenInput, type TCreateTokenInput } from "./schemas";
+import { ZCreateTokenInput, ZReason, type TCreateTokenInput } from "./schemas";
 import { generateToken, hashToken, tokenDisplayPrefix } from "./secrets";
 
 export type TokenView = {
@@ -52,7 +52,7 @@ export async function createToken(opts: { actor: Actor | null; input: TCreateTok
   const actor = requirePermission(opts.actor, "tokens.manage");
   const input = ZCreateTokenInput.parse(opts.input);
   const secret = generateToken();
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
     let userId: string | null = null;
     if (input.kind === "user") {
       const user = await tx.user.findUnique({ where: { email: input.userEmail } });
@@ -78,7 +78,8 @@ export async function createToken(opts: { actor: Actor | null; input: TCreateTok
 
 export async function revokeToken(opts: { actor: Actor | null; id: string; reason?: string }): Promise<TokenView> {
   const actor = requirePermission(opts.actor, "tokens.manage");
-  return db.$transaction(async (tx) => {
+  const reason = ZReason.parse(opts.reason);
+  return transaction(async (tx) => {
     const before = await tx.apiToken.findUnique({ where: { id: opts.id } });
     if (!before) throw notFound(`No token with id "${opts.id}"`);
     if (before.revokedAt) return toView(await tx.apiToken.findUniqueOrThrow({ where: { id: opts.id }, include: { user: true } }));
@@ -89,7 +90,7 @@ export async function revokeToken(opts: { actor: Actor | null; id: string; reaso
       target: { type: "token", id: row.id },
       before: { revokedAt: null },
       after: { revokedAt: row.revokedAt?.toISOString() },
-      reason: opts.reason,
+      reason,
     });
     return toView(row);
   });

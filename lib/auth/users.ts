@@ -1,7 +1,7 @@
 import "server-only";
 import { badRequest, conflict, notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
-import { db, type Tx } from "@/lib/db";
+import { db, transaction, type Tx } from "@/lib/db";
 import { toPage, pageArgs, type Page } from "@/lib/pagination";
 import { requirePermission } from "./require";
 import type { Actor, Role } from "./permissions";
@@ -9,7 +9,9 @@ import { issueInvitation, type IssuedInvitation } from "./invitations";
 import { hashPassword } from "./secrets";
 import {
   ZCreateUserInput,
+  ZEmail,
   ZResetPasswordInput,
+  ZReason,
   ZRoleGrantInput,
   ZSetUserActiveInput,
   type TCreateUserInput,
@@ -63,6 +65,14 @@ export async function listUsers(opts: { actor: Actor | null; q?: string; cursor?
   return toPage(rows.map(toView), opts.limit, (u) => u.email);
 }
 
+export async function getUserByEmail(opts: { actor: Actor | null; email: string }): Promise<UserView> {
+  requirePermission(opts.actor, "users.manage");
+  const email = ZEmail.parse(opts.email);
+  const user = await db.user.findUnique({ where: { email }, include: userInclude });
+  if (!user) throw notFound(`No user with email ${email}`);
+  return toView(user);
+}
+
 export async function getUser(opts: { actor: Actor | null; id: string }): Promise<UserView> {
   requirePermission(opts.actor, "users.manage");
   const user = await db.user.findUnique({ where: { id: opts.id }, include: userInclude });
@@ -83,7 +93,7 @@ export async function createUser(opts: { actor: Actor | null; input: TCreateUser
   const input = ZCreateUserInput.parse(opts.input);
   if (input.roles.length) requirePermission(actor, "roles.manage");
   const passwordHash = input.password ? await hashPassword(input.password) : null;
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
     if (await tx.user.findUnique({ where: { email: input.email } })) {
       throw conflict(`A user with email ${input.email} already exists`, [{ path: "email", message: "Already taken" }]);
     }
@@ -112,14 +122,17 @@ async function loadForChange(tx: Tx, id: string): Promise<UserRow> {
   return user;
 }
 
-/** Deactivating ends the user's sessions at once and stops their tokens; reactivating lets them sign in again. */
+/**
+ * Deactivating ends the user's sessions at once and revokes their user-bound tokens (reactivation does not bring
+ * those back); reactivating lets them sign in again.
+ */
 export async function setUserActive(opts: { actor: Actor | null; id: string; input: TSetUserActiveInput }): Promise<UserView> {
   const actor = requirePermission(opts.actor, "users.manage");
   const input = ZSetUserActiveInput.parse(opts.input);
   if (!input.active && actor.kind === "user" && actor.userId === opts.id) {
     throw badRequest("You cannot deactivate yourself; ask another admin", [{ path: "active", message: "Cannot deactivate yourself" }]);
   }
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
     const before = await loadForChange(tx, opts.id);
     if (before.active === input.active) return toView(before);
     const user = await tx.user.update({
@@ -127,12 +140,13 @@ export async function setUserActive(opts: { actor: Actor | null; id: string; inp
       data: { active: input.active, sessionVersion: { increment: 1 } },
       include: userInclude,
     });
+    const revoked = input.active ? { count: 0 } : await tx.apiToken.updateMany({ where: { userId: opts.id, revokedAt: null }, data: { revokedAt: new Date() } });
     await recordAuditEvent(tx, {
       actor,
       action: input.active ? "user.reactivate" : "user.deactivate",
       target: { type: "user", id: user.id },
       before: { active: before.active },
-      after: { active: user.active },
+      after: { active: user.active, ...(input.active ? {} : { tokensRevoked: revoked.count }) },
       reason: input.reason,
     });
     return toView(user);
@@ -144,7 +158,7 @@ export async function resetPassword(opts: { actor: Actor | null; id: string; inp
   const actor = requirePermission(opts.actor, "users.manage");
   const input = ZResetPasswordInput.parse(opts.input);
   const passwordHash = await hashPassword(input.password);
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
     await loadForChange(tx, opts.id);
     const user = await tx.user.update({
       where: { id: opts.id },
@@ -163,10 +177,12 @@ export async function resetPassword(opts: { actor: Actor | null; id: string; inp
   });
 }
 
-export async function grantRole(opts: { actor: Actor | null; id: string; input: TRoleGrantInput; reason?: string }): Promise<UserView> {
+export async function grantRole(opts: { actor: Actor | null; id: string; input: TRoleGrantInput }): Promise<UserView> {
   const actor = requirePermission(opts.actor, "roles.manage");
   const input = ZRoleGrantInput.parse(opts.input);
-  return db.$transaction(async (tx) => {
+  return transaction(async (tx) => {
+    // Concurrent grants to one user queue here, so the duplicate check below cannot be raced.
+    await tx.$executeRaw`SELECT 1 FROM users WHERE id = ${opts.id} FOR UPDATE`;
     const before = await loadForChange(tx, opts.id);
     const teamId = await teamIdFor(tx, input.team, "team");
     if (before.grants.some((g) => g.role === input.role && g.teamId === teamId)) {
@@ -180,7 +196,7 @@ export async function grantRole(opts: { actor: Actor | null; id: string; input: 
       target: { type: "user", id: user.id, teamId },
       before: { roles: before.grants.map(grantLabel) },
       after: { roles: user.grants.map(grantLabel) },
-      reason: opts.reason,
+      reason: input.reason,
     });
     return toView(user);
   });
@@ -188,7 +204,8 @@ export async function grantRole(opts: { actor: Actor | null; id: string; input: 
 
 export async function revokeRole(opts: { actor: Actor | null; id: string; grantId: string; reason?: string }): Promise<UserView> {
   const actor = requirePermission(opts.actor, "roles.manage");
-  return db.$transaction(async (tx) => {
+  const reason = ZReason.parse(opts.reason);
+  return transaction(async (tx) => {
     const before = await loadForChange(tx, opts.id);
     const grant = before.grants.find((g) => g.id === opts.grantId);
     if (!grant) throw notFound(`${before.email} has no role grant "${opts.grantId}"`);
@@ -203,7 +220,7 @@ export async function revokeRole(opts: { actor: Actor | null; id: string; grantI
       target: { type: "user", id: user.id, teamId: grant.teamId },
       before: { roles: before.grants.map(grantLabel) },
       after: { roles: user.grants.map(grantLabel) },
-      reason: opts.reason,
+      reason,
     });
     return toView(user);
   });

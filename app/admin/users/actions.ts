@@ -50,8 +50,8 @@ export async function resetPasswordAction(id: string, _prev: ActionState, form: 
 export async function grantRoleAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
   try {
     const f = formObject(form);
-    const input = ZRoleGrantInput.parse({ role: f.role, team: f.team ?? null });
-    await grantRole({ actor: await getSessionActor(), id, input, reason: f.reason });
+    const input = ZRoleGrantInput.parse({ role: f.role, team: f.team ?? null, reason: f.reason });
+    await grantRole({ actor: await getSessionActor(), id, input });
     revalidatePath(`/admin/users/${id}`);
     return { status: "ok", message: `Granted ${input.team ? `${input.role} of ${input.team}` : `${input.role} on all teams`}.` };
   } catch (err) {

@@ -1,7 +1,8 @@
 // DELETE /api/v1/users/{id}/roles/{grantId}
 import { withApi } from "@/lib/api/with-api";
+import { ZReasonInput } from "@/lib/auth/schemas";
 import { revokeRole } from "@/lib/auth/users";
 
-export const DELETE = withApi({ permission: "roles.manage" }, async ({ actor, params, request }) =>
-  revokeRole({ actor, id: params.id, grantId: params.grantId, reason: new URL(request.url).searchParams.get("reason") ?? undefined }),
+export const DELETE = withApi({ permission: "roles.manage", query: ZReasonInput }, async ({ actor, params, query }) =>
+  revokeRole({ actor, id: params.id, grantId: params.grantId, reason: query.reason }),
 );
