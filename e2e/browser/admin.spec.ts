@@ -120,3 +120,20 @@ test("a deactivated user's open browser session ends at once", async ({ browser,
   await expect(other).toHaveURL(/\/signin/);
   await other.close();
 });
+
+test("admin forms work from the keyboard: tab between fields, Enter submits, errors are announced", async ({ page }) => {
+  await signIn(page, demoUser("admin"));
+  await page.goto("/admin/teams");
+  const slug = unique("kb");
+  await page.getByRole("form", { name: "Create a team" }).getByLabel("Slug").focus();
+  await page.keyboard.type("Not A Slug");
+  await page.keyboard.press("Tab");
+  await page.keyboard.type("Keyboard team");
+  await page.keyboard.press("Enter");
+  const error = page.getByText("Use lowercase letters, digits and dashes, starting with a letter or digit");
+  await expect(error).toBeVisible();
+  await expect(error).toHaveAttribute("role", "alert");
+  await page.getByRole("form", { name: "Create a team" }).getByLabel("Slug").fill(slug);
+  await page.keyboard.press("Enter");
+  await expect(page.getByRole("cell", { name: slug })).toBeVisible();
+});
