@@ -17,7 +17,6 @@ const ZEnv = z
     OIDC_DISPLAY_NAME: z.string().default("Single sign-on"),
     OIDC_GROUPS_CLAIM: z.string().default("groups"),
     OIDC_ROLE_MAP: z.string().default(""),
-    GATEHOUSE_VERSION: z.string().default("0.0.0"),
   })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];

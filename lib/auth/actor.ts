@@ -5,9 +5,7 @@ import { redirect } from "next/navigation";
 import { db } from "@/lib/db";
 import { authOptions } from "./options";
 import { can, isRole, isScope, type Actor, type Permission } from "./permissions";
-import { forbiddenMessage, requirePermission } from "./require";
-
-export { requirePermission };
+import { forbiddenMessage } from "./require";
 import { hashToken, looksLikeToken } from "./secrets";
 
 /** Token use is recorded at most once a minute per token, so a busy CI token does not write on every call. */
@@ -62,10 +60,6 @@ export async function authenticateRequest(request: Request): Promise<Actor | nul
     return actorFromToken(m[1]);
   }
   return getSessionActor();
-}
-
-export async function requireSessionPermission(permission: Permission, teamId?: string | null): Promise<Actor> {
-  return requirePermission(await getSessionActor(), permission, teamId);
 }
 
 /**
