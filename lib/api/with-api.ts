@@ -34,9 +34,32 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
   return NextResponse.json({ error: { code: "internal_error", message: "Something went wrong on our side; the request id helps us find it.", requestId } }, { status: 500 });
 }
 
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Reads at most MAX_BODY_BYTES, whatever Content-Length claims, and refuses more with a 413. */
+async function readLimitedText(request: Request): Promise<string> {
+  const tooLarge = () => new AppError(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; split it into several requests`);
+  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+  if (!request.body) return "";
+  const reader = request.body.getReader();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > MAX_BODY_BYTES) {
+      await reader.cancel();
+      throw tooLarge();
+    }
+    chunks.push(value);
+  }
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function readBody(request: Request): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
-  const text = await request.text();
+  const text = await readLimitedText(request);
   if (!text.trim()) return {};
   // Requiring JSON also keeps cross-site HTML forms (which cannot send it without CORS) away from cookie sessions.
   if (!/^application\/json\b/i.test(type)) throw new AppError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json");

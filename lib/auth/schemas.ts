@@ -1,13 +1,7 @@
 import { z } from "zod";
 import { ROLES, SCOPES } from "./permissions";
 
-/** Text PostgreSQL can store: no NUL bytes, no lone UTF-16 surrogates. */
-const storable = (s: string) => !s.includes("\0") && s.isWellFormed();
-const STORABLE = "Contains characters that cannot be stored (NUL bytes or broken Unicode)";
-
-/** A required text field whose message reads the same whether it was left out or left empty. */
-const required = (message: string, max: number) =>
-  z.string({ error: message }).trim().min(1, message).max(max, `Use at most ${max} characters`).refine(storable, STORABLE);
+import { STORABLE_MESSAGE as STORABLE, requiredText as required, storable } from "@/lib/text";
 
 export const ZEmail = z
   .string({ error: "Enter a valid email address" })

@@ -1,0 +1,5 @@
+// GET /api/v1/models/{name}
+import { withApi } from "@/lib/api/with-api";
+import { getModel } from "@/lib/registry/models";
+
+export const GET = withApi({ permission: "registry.read" }, async ({ actor, params }) => getModel({ actor, name: params.name }));

@@ -1,0 +1,102 @@
+import { z, type ZodType } from "zod";
+import { ZCreateTeamInput, ZCreateTokenInput, ZCreateUserInput, ZListQuery, ZReasonInput, ZResetPasswordInput, ZRoleGrantInput } from "@/lib/auth/schemas";
+import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { ZReportInput } from "@/lib/registry/report-schemas";
+import { ZCreateModelInput, ZCreateVersionInput, ZLineageQuery, ZListModelsQuery, ZPageQuery, ZSetAliasInput, ZUpdateVersionInput } from "@/lib/registry/schemas";
+import pkg from "@/package.json";
+
+/**
+ * The OpenAPI 3.1 document, generated from the same zod schemas the route handlers validate with, so the two
+ * cannot drift apart. Served at /api/v1/openapi.json.
+ */
+type Operation = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; permission?: Permission | "public"; body?: ZodType; query?: ZodType; status?: number };
+
+const OPERATIONS: Operation[] = [
+  { method: "get", path: "/api/v1/health", summary: "Database reachable, migrations current, version", permission: "public" },
+  { method: "get", path: "/api/v1/me", summary: "Who the caller is, with roles, scopes and permissions" },
+  { method: "get", path: "/api/v1/models", summary: "List models (search, filters, cursor)", permission: "registry.read", query: ZListModelsQuery },
+  { method: "post", path: "/api/v1/models", summary: "Register a model", permission: "registry.write", body: ZCreateModelInput, status: 201 },
+  { method: "get", path: "/api/v1/models/{name}", summary: "A model with its aliases and latest version", permission: "registry.read" },
+  { method: "get", path: "/api/v1/models/{name}/versions", summary: "Versions, newest first", permission: "registry.read", query: ZPageQuery },
+  { method: "post", path: "/api/v1/models/{name}/versions", summary: "Register the next version (immutable)", permission: "registry.write", body: ZCreateVersionInput, status: 201 },
+  { method: "get", path: "/api/v1/models/{name}/versions/{version}", summary: "One version with lineage, environment, reports", permission: "registry.read" },
+  { method: "patch", path: "/api/v1/models/{name}/versions/{version}", summary: "Change description, tags or status", permission: "registry.write", body: ZUpdateVersionInput },
+  { method: "get", path: "/api/v1/models/{name}/versions/{version}/reports", summary: "Evaluation reports, newest first", permission: "registry.read" },
+  { method: "post", path: "/api/v1/models/{name}/versions/{version}/reports", summary: "Attach an evaluation report (append-only)", permission: "registry.write", body: ZReportInput, status: 201 },
+  { method: "get", path: "/api/v1/models/{name}/aliases", summary: "Aliases and their recent history", permission: "registry.read" },
+  { method: "get", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Resolve model@alias (serving; ETag, 304)", permission: "serving.read" },
+  { method: "put", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Point an unprotected alias at a version", permission: "aliases.set", body: ZSetAliasInput },
+  { method: "delete", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Delete an unprotected alias", permission: "aliases.set", query: ZReasonInput },
+  { method: "get", path: "/api/v1/lineage", summary: "Versions trained from a data hash or commit", permission: "registry.read", query: ZLineageQuery },
+  { method: "get", path: "/api/v1/users", summary: "List users", permission: "users.manage", query: ZListQuery },
+  { method: "post", path: "/api/v1/users", summary: "Create a user, or invite one (no password)", permission: "users.manage", body: ZCreateUserInput, status: 201 },
+  { method: "get", path: "/api/v1/users/{id}", summary: "One user with their roles", permission: "users.manage" },
+  { method: "post", path: "/api/v1/users/{id}/deactivate", summary: "Deactivate: end sessions, revoke user tokens", permission: "users.manage", body: ZReasonInput },
+  { method: "post", path: "/api/v1/users/{id}/reactivate", summary: "Let a deactivated user sign in again", permission: "users.manage", body: ZReasonInput },
+  { method: "post", path: "/api/v1/users/{id}/password", summary: "Set a new password", permission: "users.manage", body: ZResetPasswordInput },
+  { method: "post", path: "/api/v1/users/{id}/invitation", summary: "A new one-time invitation link", permission: "users.manage", body: ZReasonInput, status: 201 },
+  { method: "post", path: "/api/v1/users/{id}/roles", summary: "Grant a role", permission: "roles.manage", body: ZRoleGrantInput, status: 201 },
+  { method: "delete", path: "/api/v1/users/{id}/roles/{grantId}", summary: "Revoke a role", permission: "roles.manage", query: ZReasonInput },
+  { method: "get", path: "/api/v1/teams", summary: "List teams", permission: "registry.read" },
+  { method: "post", path: "/api/v1/teams", summary: "Create a team", permission: "teams.manage", body: ZCreateTeamInput, status: 201 },
+  { method: "get", path: "/api/v1/tokens", summary: "List API tokens (never their secrets)", permission: "tokens.manage", query: ZListQuery },
+  { method: "post", path: "/api/v1/tokens", summary: "Create an API token (shown once)", permission: "tokens.manage", body: ZCreateTokenInput, status: 201 },
+  { method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token", permission: "tokens.manage", query: ZReasonInput },
+  { method: "get", path: "/api/v1/openapi.json", summary: "This document", permission: "public" },
+  { method: "get", path: "/api/v1/audit/verify", summary: "Recompute the audit hash chain", permission: "audit.read" },
+];
+
+const jsonSchema = (schema: ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+
+const ErrorSchema = {
+  type: "object",
+  required: ["error"],
+  properties: {
+    error: {
+      type: "object",
+      required: ["code", "message"],
+      properties: {
+        code: { type: "string" },
+        message: { type: "string" },
+        details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+      },
+    },
+  },
+};
+
+export function openApiDocument() {
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const op of OPERATIONS) {
+    const params = [...op.path.matchAll(/\{(\w+)\}/g)].map((m) => ({ name: m[1], in: "path", required: true, schema: { type: "string" } }));
+    const query = op.query ? Object.entries((jsonSchema(op.query).properties ?? {}) as Record<string, object>).map(([name, schema]) => ({ name, in: "query", required: false, schema })) : [];
+    const permission = op.permission ?? "any signed-in user or token";
+    paths[op.path] ??= {};
+    paths[op.path][op.method] = {
+      summary: op.summary,
+      description: permission === "public" ? "Public." : `Needs \`${permission}\`${op.permission && op.permission !== "public" ? ` (${PERMISSIONS[op.permission].description.toLowerCase()})` : ""}.`,
+      security: permission === "public" ? [] : [{ bearer: [] }, { session: [] }],
+      parameters: [...params, ...query],
+      ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
+      responses: {
+        [String(op.status ?? 200)]: { description: "Success" },
+        "400": { description: "Invalid input: what and where", content: { "application/json": { schema: ErrorSchema } } },
+        "401": { description: "No valid session or token", content: { "application/json": { schema: ErrorSchema } } },
+        "403": { description: "Not allowed", content: { "application/json": { schema: ErrorSchema } } },
+        "404": { description: "Not found", content: { "application/json": { schema: ErrorSchema } } },
+        "413": { description: "Body over 1 MB", content: { "application/json": { schema: ErrorSchema } } },
+      },
+    };
+  }
+  return {
+    openapi: "3.1.0",
+    info: { title: "Gatehouse API", version: pkg.version, description: "Governed promotion of machine-learning model versions." },
+    components: {
+      securitySchemes: {
+        bearer: { type: "http", scheme: "bearer", description: "An API token (ghk_…)" },
+        session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
+      },
+      schemas: { Error: ErrorSchema },
+    },
+    paths,
+  };
+}

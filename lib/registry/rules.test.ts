@@ -1,0 +1,49 @@
+import { describe, expect, it } from "vitest";
+import { compareMetric, currentReports, metricDirection, reproducibility } from "./rules";
+
+describe("reproducibility", () => {
+  it.each([
+    [{ commitSha: "abc1234", dataHash: "sha256:11", featureSetVersion: "3" }, true, []],
+    [{ commitSha: null, dataHash: "sha256:11", featureSetVersion: "3" }, false, ["commit SHA"]],
+    [{ commitSha: "abc1234", dataHash: null, featureSetVersion: null }, false, ["data snapshot hash", "feature set version"]],
+    [{ commitSha: null, dataHash: null, featureSetVersion: null }, false, ["commit SHA", "data snapshot hash", "feature set version"]],
+    [{ commitSha: "", dataHash: "sha256:11", featureSetVersion: "3" }, false, ["commit SHA"]],
+  ])("%j → %s", (v, reproducible, missing) => {
+    expect(reproducibility(v)).toEqual({ reproducible, missing });
+  });
+});
+
+describe("currentReports", () => {
+  const r = (id: string, kind: string, at: string) => ({ id, kind, createdAt: new Date(at) });
+  it.each([
+    ["nothing", [], []],
+    ["one per kind", [r("a", "tests", "2026-01-01"), r("b", "latency", "2026-01-02")], ["a", "b"]],
+    ["the newer of a kind wins", [r("a", "tests", "2026-01-01"), r("b", "tests", "2026-01-03"), r("c", "tests", "2026-01-02")], ["b"]],
+    ["same instant: the later id wins", [r("a", "tests", "2026-01-01"), r("b", "tests", "2026-01-01")], ["b"]],
+  ])("%s", (_n, reports, ids) => {
+    expect(currentReports(reports).map((x) => x.id).sort()).toEqual(ids);
+  });
+});
+
+describe("metric direction and comparison", () => {
+  it.each([
+    ["auc", undefined, "higher"],
+    ["precision", undefined, "higher"],
+    ["log_loss", undefined, "lower"],
+    ["p99_latency_ms", undefined, "lower"],
+    ["rmse", undefined, "lower"],
+    ["auc", { auc: "lower" as const }, "lower"],
+  ])("%s (%j) → %s", (name, stated, expected) => {
+    expect(metricDirection(name, stated)).toBe(expected);
+  });
+
+  it.each([
+    ["auc", 0.93, 0.91, "better"],
+    ["auc", 0.9, 0.91, "worse"],
+    ["log_loss", 0.2, 0.25, "better"],
+    ["log_loss", 0.3, 0.25, "worse"],
+    ["auc", 0.91, 0.91, "same"],
+  ])("%s %d vs %d → %s", (name, challenger, champion, verdict) => {
+    expect(compareMetric(name, challenger, champion).verdict).toBe(verdict);
+  });
+});

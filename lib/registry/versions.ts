@@ -1,0 +1,121 @@
+import "server-only";
+import { badRequest, conflict, notFound } from "@/lib/api/errors";
+import { actorFields, recordAuditEvent } from "@/lib/audit/record";
+import type { Actor } from "@/lib/auth/permissions";
+import { requirePermission } from "@/lib/auth/require";
+import { db, transaction, type Tx } from "@/lib/db";
+import { decodeCursor, encodeCursor, type Page } from "@/lib/pagination";
+import { findReadableModel } from "./models";
+import { ZCreateVersionInput, ZPageQuery, ZUpdateVersionInput, type TCreateVersionInput, type TUpdateVersionInput } from "./schemas";
+import { toVersionView, versionInclude, type VersionView } from "./views";
+
+export function parseVersionNumber(value: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(value)) throw badRequest(`"${value}" is not a version number`, [{ path: "version", message: "A version number: 1, 2, 3…" }]);
+  return Number(value);
+}
+
+export async function findVersion(client: Tx, modelId: string, modelName: string, version: number) {
+  const row = await client.modelVersion.findUnique({ where: { modelId_version: { modelId, version } }, include: versionInclude });
+  if (!row) throw notFound(`Model "${modelName}" has no version ${version}`);
+  return row;
+}
+
+/** Registers the next version (1, 2, 3… per model); concurrent registrations queue on the model row. */
+export async function registerVersion(opts: { actor: Actor | null; model: string; input: TCreateVersionInput }): Promise<VersionView> {
+  const input = ZCreateVersionInput.parse(opts.input);
+  return transaction(async (tx) => {
+    const model = await findReadableModel(tx, opts.actor, opts.model);
+    const actor = requirePermission(opts.actor, "registry.write", model.teamId);
+    await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
+    const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" }, select: { version: true } });
+    const version = (last?.version ?? 0) + 1;
+    const { lineage: l, environment: e } = input;
+    if (l.parentVersion !== undefined && l.parentVersion >= version) {
+      throw badRequest(`parentVersion ${l.parentVersion} does not exist yet (this will be version ${version})`, [{ path: "lineage.parentVersion", message: "Must be an earlier version" }]);
+    }
+    const row = await tx.modelVersion.create({
+      data: {
+        modelId: model.id,
+        version,
+        description: input.description ?? "",
+        tags: input.tags,
+        artifactUri: input.artifact.uri,
+        artifactChecksum: input.artifact.checksum,
+        signature: input.signature,
+        codeRepository: l.codeRepository,
+        commitSha: l.commitSha,
+        dataSnapshotUri: l.dataSnapshotUri,
+        dataHash: l.dataHash,
+        featureSetName: l.featureSet?.name,
+        featureSetVersion: l.featureSet?.version,
+        trainingRunId: l.trainingRun?.id,
+        trainingRunUrl: l.trainingRun?.url,
+        hyperparameters: l.hyperparameters,
+        parentVersion: l.parentVersion,
+        imageDigest: e.imageDigest,
+        lockfileHash: e.lockfileHash,
+        runtime: e.runtime,
+        accelerator: e.accelerator,
+        resourceClass: e.resourceClass,
+        registeredById: actor.kind === "system" ? null : actor.kind === "user" ? actor.userId : actor.tokenId,
+        registeredBy: actorFields(actor).actorLabel,
+      },
+      include: versionInclude,
+    });
+    const view = toVersionView(row);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "version.register",
+      target: { type: "model-version", id: row.id, teamId: model.teamId },
+      after: { model: model.name, version, artifact: view.artifact, lineage: view.lineage, environment: view.environment, reproducible: view.reproducible },
+    });
+    return view;
+  });
+}
+
+export async function listVersions(opts: { actor: Actor | null; model: string; query: unknown }): Promise<Page<VersionView>> {
+  const q = ZPageQuery.parse(opts.query);
+  const model = await findReadableModel(db, opts.actor, opts.model);
+  const before = decodeCursor(q.cursor);
+  const rows = await db.modelVersion.findMany({
+    where: { modelId: model.id, ...(before ? { version: { lt: parseVersionNumber(before) } } : {}) },
+    orderBy: { version: "desc" },
+    include: versionInclude,
+    take: q.limit + 1,
+  });
+  const items = rows.slice(0, q.limit).map(toVersionView);
+  return { items, nextCursor: rows.length > q.limit ? encodeCursor(String(items[items.length - 1].version)) : null };
+}
+
+export async function getVersion(opts: { actor: Actor | null; model: string; version: string }): Promise<VersionView> {
+  const model = await findReadableModel(db, opts.actor, opts.model);
+  return toVersionView(await findVersion(db, model.id, model.name, parseVersionNumber(opts.version)));
+}
+
+/** Changes description, tags or status, nothing else; a version an alias points at cannot be archived. */
+export async function updateVersion(opts: { actor: Actor | null; model: string; version: string; input: TUpdateVersionInput }): Promise<VersionView> {
+  const input = ZUpdateVersionInput.parse(opts.input);
+  return transaction(async (tx) => {
+    const model = await findReadableModel(tx, opts.actor, opts.model);
+    const actor = requirePermission(opts.actor, "registry.write", model.teamId);
+    const before = await findVersion(tx, model.id, model.name, parseVersionNumber(opts.version));
+    if (input.status === "archived" && before.aliases.length > 0) {
+      throw conflict(`Version ${before.version} is @${before.aliases.map((a) => a.name).join(", @")}; move the alias before archiving it`, [{ path: "status", message: "An alias points at this version" }]);
+    }
+    const row = await tx.modelVersion.update({
+      where: { id: before.id },
+      data: { description: input.description, tags: input.tags, status: input.status },
+      include: versionInclude,
+    });
+    const changed = (["description", "tags", "status"] as const).filter((k) => input[k] !== undefined);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "version.update",
+      target: { type: "model-version", id: row.id, teamId: model.teamId },
+      before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+      after: Object.fromEntries(changed.map((k) => [k, row[k]])),
+      reason: input.reason,
+    });
+    return toVersionView(row);
+  });
+}
