@@ -6,6 +6,10 @@ import { checkPagePermission } from "@/lib/auth/actor";
 import { Forbidden } from "@/components/ui/forbidden";
 import { describeActor } from "@/lib/auth/describe";
 import { PERMISSIONS, can } from "@/lib/auth/permissions";
+import { recentActivity } from "@/lib/registry/activity";
+import { ReproBadge } from "@/components/models/badges";
+import { Badge } from "@/components/ui/layout";
+import { Time } from "@/components/ui/time";
 
 export default async function HomePage() {
   const gate = await checkPagePermission("registry.read");
@@ -13,6 +17,7 @@ export default async function HomePage() {
   const actor = gate.actor;
   const me = await describeActor(actor);
   const admin = can(actor, "users.manage");
+  const activity = await recentActivity({ actor, limit: 8 });
   return (
     <>
       <PageHeader
@@ -20,13 +25,58 @@ export default async function HomePage() {
         description="Gatehouse governs how model versions move from development to staging to production: gates, sign-offs by named roles, alias changes and rollbacks, each on the audit trail."
       />
       <div className="grid gap-6 lg:grid-cols-3">
-        <Card title="Models" className="lg:col-span-2">
-          <EmptyState title="No models registered yet">
-            Registered models, their versions and promotion requests will be listed here.
-          </EmptyState>
+        <Card title="Recent versions" className="lg:col-span-2">
+          {activity.versions.length === 0 ? (
+            <EmptyState title="No models registered yet" action={<Link className={linkStyles} href="/models">Browse models</Link>}>
+              Pipelines register models and versions through the REST API (see /api/v1/openapi.json).
+            </EmptyState>
+          ) : (
+            <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Recently registered versions">
+              {activity.versions.map((v) => (
+                <li key={`${v.model}-${v.version}`} className="flex flex-wrap items-center gap-2 py-2 text-sm">
+                  <Link className={linkStyles} href={`/models/${v.model}/versions/${v.version}`}>
+                    {v.model} v{v.version}
+                  </Link>
+                  {v.aliases.map((a) => (
+                    <Badge key={a} tone="info">
+                      @{a}
+                    </Badge>
+                  ))}
+                  {!v.reproducible && <ReproBadge reproducible={false} />}
+                  <span className="text-slate-700 dark:text-slate-300">{v.description}</span>
+                  <span className="ml-auto text-xs text-slate-700 dark:text-slate-300">
+                    <Time value={v.createdAt} /> · {v.registeredBy}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
         <Card title="System status">
           <SystemStatus />
+        </Card>
+        <Card title="Recent alias changes" className="lg:col-span-2">
+          {activity.aliasChanges.length === 0 ? (
+            <EmptyState title="No alias has moved yet" />
+          ) : (
+            <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Recent alias changes">
+              {activity.aliasChanges.map((c, i) => (
+                <li key={i} className="flex flex-wrap items-center gap-2 py-2 text-sm">
+                  <Link className={linkStyles} href={`/models/${c.model}`}>
+                    {c.model}@{c.alias}
+                  </Link>
+                  <span>{c.fromVersion === null ? `set to v${c.toVersion}` : c.toVersion === null ? `deleted (was v${c.fromVersion})` : `v${c.fromVersion} → v${c.toVersion}`}</span>
+                  {c.reason && <span className="text-slate-700 dark:text-slate-300">“{c.reason}”</span>}
+                  <span className="ml-auto text-xs text-slate-700 dark:text-slate-300">
+                    <Time value={c.at} /> · {c.actor}
+                  </span>
+                </li>
+              ))}
+            </ul>
+          )}
+        </Card>
+        <Card title="Waiting for your approval">
+          <EmptyState title="No promotion requests are waiting for you" />
         </Card>
         <Card title="Your access" className="lg:col-span-2">
           <p className="mb-3 text-sm text-slate-700 dark:text-slate-300">

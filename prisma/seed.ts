@@ -1,9 +1,10 @@
-// Demo data for `npm start`: two teams and one user per role, created through the same use cases (and audit
+// Demo data for `npm start`: teams, one user per role and four registered models, created through the same use cases (and audit
 // events) as everything else. Runs only on an empty database.
 import { createTeam } from "@/lib/auth/teams";
 import { createUser } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import type { Actor, Role } from "@/lib/auth/permissions";
+import { seedDemoRegistry } from "./demo-registry";
 import demo from "./demo-users.json";
 
 const seeder: Actor = { kind: "system", label: "seed" };
@@ -17,6 +18,7 @@ export async function seedDemo(): Promise<boolean> {
       input: { email: u.email, name: u.name, password: demo.password, roles: u.roles.map((r) => ({ role: r.role as Role, team: r.team })), reason: "demo data" },
     });
   }
+  await seedDemoRegistry(seeder);
   return true;
 }
 

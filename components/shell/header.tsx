@@ -7,6 +7,7 @@ import { SignOutButton } from "./sign-out-button";
 
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/", label: "Overview", permission: "registry.read" },
+  { href: "/models", label: "Models", permission: "registry.read" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/teams", label: "Teams", permission: "teams.manage" },
   { href: "/admin/tokens", label: "API tokens", permission: "tokens.manage" },
@@ -35,6 +36,20 @@ export function Header({ me }: { me: ActorView | null }) {
           </nav>
         )}
         <div className="ml-auto flex flex-wrap items-center gap-3">
+          {me?.permissions.includes("registry.read") && (
+            <form role="search" action="/search" className="flex">
+              <label htmlFor="header-search" className="sr-only">
+                Search models, commits and data hashes
+              </label>
+              <input
+                id="header-search"
+                name="q"
+                type="search"
+                placeholder="Model, commit or data hash"
+                className="w-56 rounded-md border border-slate-300 bg-white px-3 py-1.5 text-sm placeholder:text-slate-500 dark:border-slate-600 dark:bg-slate-900 dark:placeholder:text-slate-400"
+              />
+            </form>
+          )}
           <ThemeToggle />
           {me && (
             <>

@@ -3,12 +3,12 @@ import { demoUser } from "../support/api";
 import { signIn } from "../support/browser";
 
 const people = [
-  { who: "admin", name: "Avery Admin", roles: "admin", nav: ["Overview", "Users", "Teams", "API tokens"] },
-  { who: "lead", name: "Lee Lead", roles: "ml-lead@payments", nav: ["Overview"] },
-  { who: "compliance", name: "Casey Compliance", roles: "compliance-officer", nav: ["Overview"] },
-  { who: "engineer", name: "Emery Engineer", roles: "engineer@payments", nav: ["Overview"] },
-  { who: "auditor", name: "Aubrey Auditor", roles: "auditor", nav: ["Overview"] },
-  { who: "viewer", name: "Val Viewer", roles: "viewer", nav: ["Overview"] },
+  { who: "admin", name: "Avery Admin", roles: "admin", nav: ["Overview", "Models", "Users", "Teams", "API tokens"] },
+  { who: "lead", name: "Lee Lead", roles: "ml-lead@payments", nav: ["Overview", "Models"] },
+  { who: "compliance", name: "Casey Compliance", roles: "compliance-officer", nav: ["Overview", "Models"] },
+  { who: "engineer", name: "Emery Engineer", roles: "engineer@payments", nav: ["Overview", "Models"] },
+  { who: "auditor", name: "Aubrey Auditor", roles: "auditor", nav: ["Overview", "Models"] },
+  { who: "viewer", name: "Val Viewer", roles: "viewer", nav: ["Overview", "Models"] },
 ] as const;
 
 for (const p of people) {

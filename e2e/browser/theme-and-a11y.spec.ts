@@ -35,7 +35,7 @@ test("times show in the viewer's zone with the UTC time on hover", async ({ brow
   await context.close();
 });
 
-const pages: { path: string; who: "admin" | "viewer" | null; label: string }[] = [
+const pages: { path: string; who: "admin" | "viewer" | "engineer" | null; label: string }[] = [
   { path: "/signin", who: null, label: "sign-in" },
   { path: "/", who: "viewer", label: "overview (viewer)" },
   { path: "/", who: "admin", label: "overview (admin)" },
@@ -44,6 +44,11 @@ const pages: { path: string; who: "admin" | "viewer" | null; label: string }[] =
   { path: "/admin/tokens", who: "admin", label: "tokens" },
   { path: "/admin/users", who: "viewer", label: "forbidden page" },
   { path: "/no-such-page", who: "viewer", label: "not found" },
+  { path: "/models", who: "viewer", label: "models" },
+  { path: "/models/fraud-detector", who: "engineer", label: "model (with alias controls)" },
+  { path: "/models/fraud-detector/versions/4", who: "viewer", label: "version with every report kind" },
+  { path: "/models/fraud-detector/compare", who: "viewer", label: "compare" },
+  { path: "/search?q=fraud", who: "viewer", label: "search" },
 ];
 
 for (const scheme of ["light", "dark"] as const) {

@@ -1,5 +1,6 @@
 import "server-only";
 import { createHash } from "node:crypto";
+import { z } from "zod";
 import { notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
@@ -11,8 +12,11 @@ import { findVersion } from "./versions";
 
 export type AliasView = { model: string; alias: string; version: number; artifactUri: string; artifactChecksum: string; updatedAt: string };
 
+const ZAliasParam = z.object({ alias: ZAliasName });
+
+/** Validates an alias name, reporting problems at the path "alias". */
 function aliasName(value: string): string {
-  return ZAliasName.parse(value);
+  return ZAliasParam.parse({ alias: value }).alias;
 }
 
 async function loadAliases(modelId: string, modelName: string, only?: string): Promise<AliasView[]> {

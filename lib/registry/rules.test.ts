@@ -32,6 +32,9 @@ describe("metric direction and comparison", () => {
     ["log_loss", undefined, "lower"],
     ["p99_latency_ms", undefined, "lower"],
     ["rmse", undefined, "lower"],
+    ["precision_at_1pct_fpr", undefined, "higher"],
+    ["fpr_at_90_recall", undefined, "lower"],
+    ["p99_latency_ms", { p99_latency_ms: "higher" as const }, "higher"],
     ["auc", { auc: "lower" as const }, "lower"],
   ])("%s (%j) → %s", (name, stated, expected) => {
     expect(metricDirection(name, stated)).toBe(expected);

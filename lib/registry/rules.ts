@@ -27,11 +27,15 @@ export function currentReports<R extends { kind: string; createdAt: Date | strin
   return [...newest.values()];
 }
 
+// A quality named first wins: "precision_at_1pct_fpr" is a precision (higher is better), not a false-positive rate.
+const HIGHER_IS_BETTER = /^(auc|roc|pr_auc|precision|recall|accuracy|f1|f_beta|ndcg|map|mrr|ctr|tpr|true_positive|r2|hit|coverage|throughput)/i;
 const LOWER_IS_BETTER = /(loss|error|err|latency|rmse|mae|mse|mape|brier|fpr|false_positive|duration|time)/i;
 
 /** Which way a metric improves: as stated by the report, else by its name. */
 export function metricDirection(name: string, stated?: Record<string, "higher" | "lower">): "higher" | "lower" {
-  return stated?.[name] ?? (LOWER_IS_BETTER.test(name) ? "lower" : "higher");
+  if (stated?.[name]) return stated[name];
+  if (HIGHER_IS_BETTER.test(name)) return "higher";
+  return LOWER_IS_BETTER.test(name) ? "lower" : "higher";
 }
 
 /** A challenger-minus-champion delta and whether it is better, worse or the same for that metric. */

@@ -11,7 +11,7 @@ type ModelRow = Prisma.RegisteredModelGetPayload<{ include: typeof modelInclude 
 export type ModelView = {
   name: string;
   description: string;
-  team: { slug: string; name: string };
+  team: { id: string; slug: string; name: string };
   tags: Record<string, string>;
   riskTier: "standard" | "regulated";
   latestVersion: number | null;
@@ -24,7 +24,7 @@ export function toModelView(m: ModelRow): ModelView {
   return {
     name: m.name,
     description: m.description,
-    team: { slug: m.team.slug, name: m.team.name },
+    team: { id: m.team.id, slug: m.team.slug, name: m.team.name },
     tags: m.tags as Record<string, string>,
     riskTier: m.riskTier as ModelView["riskTier"],
     latestVersion: m.versions[0]?.version ?? null,

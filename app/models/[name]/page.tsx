@@ -1,0 +1,154 @@
+import type { Metadata } from "next";
+import Link from "next/link";
+import { notFound } from "next/navigation";
+import { DeleteAliasButton, SetAliasForm } from "@/components/models/alias-forms";
+import { ReproBadge, RiskBadge, StatusBadge, shortHash } from "@/components/models/badges";
+import { Forbidden } from "@/components/ui/forbidden";
+import { Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
+import { buttonStyles, linkStyles } from "@/components/ui/styles";
+import { Time } from "@/components/ui/time";
+import { AppError } from "@/lib/api/errors";
+import { checkPagePermission } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
+import { aliasHistory } from "@/lib/registry/aliases";
+import { getModel } from "@/lib/registry/models";
+import { REPORT_KINDS } from "@/lib/registry/report-schemas";
+import { currentReports } from "@/lib/registry/rules";
+import { listVersions } from "@/lib/registry/versions";
+
+export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
+  return { title: (await params).name };
+}
+
+export default async function ModelPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ cursor?: string }> }) {
+  const gate = await checkPagePermission("registry.read");
+  if (!gate.ok) return <Forbidden message={gate.message} />;
+  const { name } = await params;
+  const { cursor } = await searchParams;
+  const model = await getModel({ actor: gate.actor, name }).catch((e) => {
+    if (e instanceof AppError && e.status === 404) notFound();
+    throw e;
+  });
+  const [versions, history] = await Promise.all([listVersions({ actor: gate.actor, model: name, query: { cursor, limit: 25 } }), aliasHistory({ actor: gate.actor, model: name, limit: 25 })]);
+  const canSetAliases = can(gate.actor, "aliases.set", model.team.id);
+  const champion = model.aliases.find((a) => a.alias === "champion");
+  const challenger = model.aliases.find((a) => a.alias === "challenger");
+  return (
+    <>
+      <p className="mb-2 text-sm">
+        <Link className={linkStyles} href="/models">
+          ← All models
+        </Link>
+      </p>
+      <PageHeader
+        title={model.name}
+        description={model.description}
+        actions={
+          champion && challenger ? (
+            <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/compare?a=${challenger.version}&b=${champion.version}`}>
+              Compare challenger with champion
+            </Link>
+          ) : undefined
+        }
+      />
+      <div className="mb-6 flex flex-wrap items-center gap-2 text-sm">
+        <span>Team {model.team.name}</span>
+        <RiskBadge tier={model.riskTier} />
+        {Object.entries(model.tags).map(([k, v]) => (
+          <Badge key={k}>
+            {k}={v}
+          </Badge>
+        ))}
+      </div>
+      <div className="grid gap-6 lg:grid-cols-3">
+        <div className="space-y-6 lg:col-span-2">
+          <section aria-labelledby="versions-heading">
+            <h2 id="versions-heading" className="mb-3 text-lg font-semibold">
+              Versions
+            </h2>
+            {versions.items.length === 0 ? (
+              <EmptyState title="No versions yet">Pipelines register versions with POST /api/v1/models/{model.name}/versions.</EmptyState>
+            ) : (
+              <Table caption={`Versions of ${model.name}`} head={["Version", "Aliases", "Commit", "Data hash", "Feature set", "Reports", "Registered"]}>
+                {versions.items.map((v) => (
+                  <tr key={v.version}>
+                    <td className={cell}>
+                      <Link className={linkStyles} href={`/models/${model.name}/versions/${v.version}`}>
+                        v{v.version}
+                      </Link>
+                      <div className="mt-1 flex flex-wrap gap-1">
+                        <StatusBadge status={v.status} />
+                        <ReproBadge reproducible={v.reproducible} missing={v.notReproducibleBecauseMissing} />
+                      </div>
+                    </td>
+                    <td className={cell}>{v.aliases.length ? v.aliases.map((a) => <Badge key={a} tone="info">@{a}</Badge>) : "—"}</td>
+                    <td className={`${cell} font-mono text-xs`}>{shortHash(v.lineage.commitSha, 8)}</td>
+                    <td className={`${cell} font-mono text-xs`}>{shortHash(v.lineage.dataHash, 14)}</td>
+                    <td className={cell}>{v.lineage.featureSet ? `${v.lineage.featureSet.name} v${v.lineage.featureSet.version}` : "—"}</td>
+                    <td className={cell}>
+                      {(() => {
+                        const kinds = currentReports(v.reports).map((r) => r.kind).sort();
+                        return kinds.length === 0 ? "none" : <span title={kinds.join(", ")}>{kinds.length === REPORT_KINDS.length ? "all kinds" : kinds.join(", ")}</span>;
+                      })()}
+                    </td>
+                    <td className={cell}>
+                      <Time value={v.createdAt} />
+                      <div className="text-xs text-slate-700 dark:text-slate-300">{v.registeredBy}</div>
+                    </td>
+                  </tr>
+                ))}
+              </Table>
+            )}
+            <Pagination basePath={`/models/${model.name}`} params={{}} nextCursor={versions.nextCursor} hasPrevious={Boolean(cursor)} />
+          </section>
+          <section aria-labelledby="history-heading">
+            <h2 id="history-heading" className="mb-3 text-lg font-semibold">
+              Alias history
+            </h2>
+            {history.length === 0 ? (
+              <EmptyState title="No alias has been set yet" />
+            ) : (
+              <Table caption="Alias history" head={["When", "Alias", "Change", "Who", "Why"]}>
+                {history.map((h, i) => (
+                  <tr key={i}>
+                    <td className={cell}>
+                      <Time value={h.at} />
+                    </td>
+                    <td className={cell}>@{h.alias}</td>
+                    <td className={cell}>{h.fromVersion === null ? `set to v${h.toVersion}` : h.toVersion === null ? `deleted (was v${h.fromVersion})` : `v${h.fromVersion} → v${h.toVersion}`}</td>
+                    <td className={cell}>{h.actor}</td>
+                    <td className={cell}>{h.reason ?? ""}</td>
+                  </tr>
+                ))}
+              </Table>
+            )}
+          </section>
+        </div>
+        <Card title="Aliases">
+          {model.aliases.length === 0 ? (
+            <p className="mb-4 text-sm text-slate-700 dark:text-slate-300">No aliases point at a version yet.</p>
+          ) : (
+            <ul className="mb-4 divide-y divide-slate-200 dark:divide-slate-800" aria-label="Current aliases">
+              {model.aliases.map((a) => (
+                <li key={a.alias} className="flex items-center justify-between py-2 text-sm">
+                  <span>
+                    <strong>@{a.alias}</strong> →{" "}
+                    <Link className={linkStyles} href={`/models/${model.name}/versions/${a.version}`}>
+                      v{a.version}
+                    </Link>
+                  </span>
+                  {canSetAliases && <DeleteAliasButton model={model.name} alias={a.alias} />}
+                </li>
+              ))}
+            </ul>
+          )}
+          {canSetAliases ? (
+            versions.items.length > 0 && <SetAliasForm model={model.name} versions={versions.items.map((v) => ({ version: v.version, status: v.status }))} />
+          ) : (
+            <p className="text-xs text-slate-700 dark:text-slate-300">Engineers of {model.team.name} can set and delete unprotected aliases.</p>
+          )}
+        </Card>
+      </div>
+    </>
+  );
+}

@@ -1,0 +1,47 @@
+"use client";
+
+import { deleteAliasAction, setAliasAction } from "@/app/models/[name]/actions";
+import { SubmitButton } from "@/components/ui/button";
+import { SelectField, TextField } from "@/components/ui/field";
+import { FormMessage, fieldError } from "@/components/ui/form-message";
+import { useFormAction } from "@/components/ui/use-form-action";
+
+export function SetAliasForm({ model, versions }: { model: string; versions: { version: number; status: string }[] }) {
+  const { state, pending, onSubmit, ref } = useFormAction(setAliasAction.bind(null, model));
+  return (
+    <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-3" aria-label="Set an alias">
+      <FormMessage state={state} />
+      <div className="grid gap-3 sm:grid-cols-2">
+        <TextField label="Alias" name="alias" placeholder="e.g. candidate" hint="Letters, digits, - and _. Not v1, v2… or latest." error={fieldError(state, "alias")} />
+        <SelectField label="Version" name="version" options={versions.filter((v) => v.status === "ready").map((v) => ({ value: String(v.version), label: `v${v.version}` }))} error={fieldError(state, "version")} />
+      </div>
+      <TextField label="Reason (recorded in the alias history)" name="reason" error={fieldError(state, "reason")} />
+      <SubmitButton pending={pending} pendingLabel="Saving…">
+        Set alias
+      </SubmitButton>
+    </form>
+  );
+}
+
+export function DeleteAliasButton({ model, alias }: { model: string; alias: string }) {
+  const { state, pending, onSubmit } = useFormAction(deleteAliasAction.bind(null, model, alias));
+  return (
+    <form
+      method="post"
+      onSubmit={(e) => {
+        if (window.confirm(`Delete @${alias}? Anything resolving ${model}@${alias} will stop finding it.`)) onSubmit(e);
+        else e.preventDefault();
+      }}
+      className="inline-flex items-center gap-2"
+    >
+      <SubmitButton pending={pending} variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Delete alias ${alias}`} pendingLabel="Deleting…">
+        Delete
+      </SubmitButton>
+      {state.status === "error" && (
+        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
+          {state.message}
+        </span>
+      )}
+    </form>
+  );
+}
