@@ -1,6 +1,7 @@
 import "server-only";
 import type { Actor } from "@/lib/auth/permissions";
 import type { Tx } from "@/lib/db";
+import { CHANGES_CHANNEL } from "@/lib/serving/alias-view.mjs";
 import { GENESIS_HASH, chainEvent, type AuditContent } from "./chain";
 
 // Serialises appends to the chain across every connection and instance; held until the transaction ends.
@@ -52,6 +53,8 @@ export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<{ id:
     reason: input.reason?.trim() || null,
   };
   const event = chainEvent(content, last?.hash ?? GENESIS_HASH);
+  // Every change is audited, so announcing it here tells every instance's caches (delivered at commit).
+  await tx.$executeRawUnsafe(`SELECT pg_notify('${CHANGES_CHANNEL}', $1)`, input.action);
   await tx.auditEvent.create({
     data: {
       ...event,

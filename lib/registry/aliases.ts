@@ -1,6 +1,6 @@
 import "server-only";
-import { createHash } from "node:crypto";
 import { z } from "zod";
+import { aliasEtag, aliasView, type AliasView } from "@/lib/serving/alias-view.mjs";
 import { notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
@@ -10,7 +10,7 @@ import { findReadableModel } from "./models";
 import { ZAliasName, ZSetAliasInput } from "./schemas";
 import { findVersion } from "./versions";
 
-export type AliasView = { model: string; alias: string; version: number; artifactUri: string; artifactChecksum: string; updatedAt: string };
+export type { AliasView };
 
 const ZAliasParam = z.object({ alias: ZAliasName });
 
@@ -21,7 +21,7 @@ function aliasName(value: string): string {
 
 async function loadAliases(modelId: string, modelName: string, only?: string): Promise<AliasView[]> {
   const rows = await db.modelAlias.findMany({ where: { modelId, ...(only ? { name: only } : {}) }, include: { version: true }, orderBy: { name: "asc" } });
-  return rows.map((a) => ({ model: modelName, alias: a.name, version: a.version.version, artifactUri: a.version.artifactUri, artifactChecksum: a.version.artifactChecksum, updatedAt: a.updatedAt.toISOString() }));
+  return rows.map((a) => aliasView({ model: modelName, alias: a.name, version: a.version.version, artifactUri: a.version.artifactUri, artifactChecksum: a.version.artifactChecksum, updatedAt: a.updatedAt }));
 }
 
 export async function listAliases(opts: { actor: Actor | null; model: string }): Promise<AliasView[]> {
@@ -37,7 +37,7 @@ export async function resolveAlias(opts: { actor: Actor | null; model: string; a
   const model = await findReadableModel(db, opts.actor, opts.model, permission);
   const [view] = await loadAliases(model.id, model.name, alias);
   if (!view) throw notFound(`Model "${model.name}" has no alias "${alias}"`);
-  return { view, etag: `"${createHash("sha256").update(JSON.stringify(view)).digest("base64url").slice(0, 27)}"` };
+  return { view, etag: aliasEtag(view) };
 }
 
 /** Points an unprotected alias at a version, keeping the history (from, to, who, when, why). */

@@ -1,14 +1,17 @@
 // Gatehouse's HTTP server: Next.js in this process, behind a plain Node listener so that serving lookups can be
 // answered before Next's request handling (see CONVENTIONS.md, "The serving hot path").
 import http from "node:http";
-import { root } from "./setup.mjs";
+import { createServing } from "./serving.mjs";
+import { log, root } from "./setup.mjs";
 
 export async function startServer({ port, hostname }) {
   const { default: next } = await import("next");
   const app = next({ dev: false, dir: root, hostname, port });
   const handle = app.getRequestHandler();
   await app.prepare();
-  const server = http.createServer((req, res) => {
+  // Without a fast path (no DATABASE_URL yet) every request simply goes to Next.
+  const serving = process.env.DATABASE_URL ? await createServing({ connectionString: process.env.DATABASE_URL, log }) : null;
+  const toNext = (req, res) =>
     handle(req, res).catch((err) => {
       console.error("[gatehouse] request failed", err);
       if (!res.headersSent) {
@@ -16,7 +19,13 @@ export async function startServer({ port, hostname }) {
         res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
       }
     });
+  const server = http.createServer((req, res) => {
+    if (!serving) return void toNext(req, res);
+    serving.handle(req, res).then((answered) => {
+      if (!answered) void toNext(req, res);
+    });
   });
+  server.on("close", () => void serving?.close());
   // Longer than common load balancers' idle timeouts, so they never reuse a connection we are closing.
   server.keepAliveTimeout = 65_000;
   await new Promise((resolve, reject) => {

@@ -4,13 +4,13 @@ import { withApi } from "@/lib/api/with-api";
 import { ZReasonInput } from "@/lib/auth/schemas";
 import { deleteAlias, resolveAlias, setAlias } from "@/lib/registry/aliases";
 import { ZSetAliasInput } from "@/lib/registry/schemas";
+import { etagMatches } from "@/lib/serving/alias-view.mjs";
 
 /** The serving lookup: answers 304 when the caller's ETag still matches. */
 export const GET = withApi({}, async ({ actor, params, request }) => {
   const { view, etag } = await resolveAlias({ actor, model: params.name, alias: params.alias });
   const headers = { etag, "cache-control": "no-cache" };
-  const match = request.headers.get("if-none-match");
-  if (match && match.split(",").some((t) => t.trim() === etag || t.trim() === "*")) return new NextResponse(null, { status: 304, headers });
+  if (etagMatches(request.headers.get("if-none-match"), etag)) return new NextResponse(null, { status: 304, headers });
   return NextResponse.json(view, { headers });
 });
 
