@@ -3,6 +3,7 @@
 import { useState } from "react";
 import { createTokenAction, revokeTokenAction } from "@/app/admin/tokens/actions";
 import { Button, SubmitButton } from "@/components/ui/button";
+import { ConfirmActionButton } from "@/components/ui/confirm-action";
 import { TextField } from "@/components/ui/field";
 import { FormMessage, fieldError } from "@/components/ui/form-message";
 import { Alert } from "@/components/ui/layout";
@@ -87,23 +88,13 @@ export function CreateTokenForm() {
 }
 
 export function RevokeTokenButton({ id, name }: { id: string; name: string }) {
-  const { state, pending, onSubmit } = useFormAction(revokeTokenAction.bind(null, id));
   return (
-    <form
-      method="post"
-      onSubmit={(e) => {
-        if (window.confirm(`Revoke “${name}”? Anything using it stops working at once.`)) onSubmit(e);
-        else e.preventDefault();
-      }}
-    >
-      <SubmitButton pending={pending} variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Revoke token ${name}`} pendingLabel="Revoking…">
-        Revoke
-      </SubmitButton>
-      {state.status === "error" && (
-        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
-          {state.message}
-        </span>
-      )}
-    </form>
+    <ConfirmActionButton
+      action={revokeTokenAction.bind(null, id)}
+      confirm={`Revoke “${name}”? Anything using it stops working at once.`}
+      label="Revoke"
+      ariaLabel={`Revoke token ${name}`}
+      pendingLabel="Revoking…"
+    />
   );
 }

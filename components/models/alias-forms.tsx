@@ -2,6 +2,7 @@
 
 import { deleteAliasAction, setAliasAction } from "@/app/models/[name]/actions";
 import { SubmitButton } from "@/components/ui/button";
+import { ConfirmActionButton } from "@/components/ui/confirm-action";
 import { SelectField, TextField } from "@/components/ui/field";
 import { FormMessage, fieldError } from "@/components/ui/form-message";
 import { useFormAction } from "@/components/ui/use-form-action";
@@ -24,24 +25,13 @@ export function SetAliasForm({ model, versions }: { model: string; versions: { v
 }
 
 export function DeleteAliasButton({ model, alias }: { model: string; alias: string }) {
-  const { state, pending, onSubmit } = useFormAction(deleteAliasAction.bind(null, model, alias));
   return (
-    <form
-      method="post"
-      onSubmit={(e) => {
-        if (window.confirm(`Delete @${alias}? Anything resolving ${model}@${alias} will stop finding it.`)) onSubmit(e);
-        else e.preventDefault();
-      }}
-      className="inline-flex items-center gap-2"
-    >
-      <SubmitButton pending={pending} variant="ghost" className="px-2 py-1 text-xs text-red-700 dark:text-red-400" aria-label={`Delete alias ${alias}`} pendingLabel="Deleting…">
-        Delete
-      </SubmitButton>
-      {state.status === "error" && (
-        <span role="alert" className="text-xs text-red-700 dark:text-red-400">
-          {state.message}
-        </span>
-      )}
-    </form>
+    <ConfirmActionButton
+      action={deleteAliasAction.bind(null, model, alias)}
+      confirm={`Delete @${alias}? Anything resolving ${model}@${alias} will stop finding it.`}
+      label="Delete"
+      ariaLabel={`Delete alias ${alias}`}
+      pendingLabel="Deleting…"
+    />
   );
 }

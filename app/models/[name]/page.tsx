@@ -1,13 +1,12 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { DeleteAliasButton, SetAliasForm } from "@/components/models/alias-forms";
 import { ReproBadge, RiskBadge, StatusBadge, shortHash } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
 import { buttonStyles, linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
-import { AppError } from "@/lib/api/errors";
+import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
 import { aliasHistory } from "@/lib/registry/aliases";
@@ -25,10 +24,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { name } = await params;
   const { cursor } = await searchParams;
-  const model = await getModel({ actor: gate.actor, name }).catch((e) => {
-    if (e instanceof AppError && e.status === 404) notFound();
-    throw e;
-  });
+  const model = await orNotFound(getModel({ actor: gate.actor, name }));
   const [versions, history] = await Promise.all([listVersions({ actor: gate.actor, model: name, query: { cursor, limit: 25 } }), aliasHistory({ actor: gate.actor, model: name, limit: 25 })]);
   const canSetAliases = can(gate.actor, "aliases.set", model.team.id);
   const champion = model.aliases.find((a) => a.alias === "champion");

@@ -1,12 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ActiveForm, GrantRoleForm, ReissueInvitationForm, ResetPasswordForm, RevokeRoleButton } from "@/components/admin/user-forms";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Alert, Card, PageHeader } from "@/components/ui/layout";
 import { linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
-import { AppError } from "@/lib/api/errors";
+import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { listTeams } from "@/lib/auth/teams";
 import { getUser } from "@/lib/auth/users";
@@ -18,10 +17,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const gate = await checkPagePermission("users.manage");
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { id } = await params;
-  const user = await getUser({ actor: gate.actor, id }).catch((e) => {
-    if (e instanceof AppError && e.status === 404) notFound();
-    throw e;
-  });
+  const user = await orNotFound(getUser({ actor: gate.actor, id }));
   const teams = await listTeams({ actor: gate.actor });
   const created = (await searchParams).created;
   return (

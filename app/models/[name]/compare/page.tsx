@@ -1,11 +1,10 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ReproBadge } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Badge, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
 import { buttonStyles, inputStyles, linkStyles } from "@/components/ui/styles";
-import { AppError } from "@/lib/api/errors";
+import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { getModel } from "@/lib/registry/models";
 import { listReports } from "@/lib/registry/reports";
@@ -40,10 +39,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { name } = await params;
   const q = await searchParams;
-  const model = await getModel({ actor: gate.actor, name }).catch((e) => {
-    if (e instanceof AppError && e.status === 404) notFound();
-    throw e;
-  });
+  const model = await orNotFound(getModel({ actor: gate.actor, name }));
   const all = (await listVersions({ actor: gate.actor, model: name, query: { limit: 200 } })).items;
   const aliasVersion = (alias: string) => model.aliases.find((x) => x.alias === alias)?.version;
   // Challenger against champion by default, else the two newest versions.
@@ -58,10 +54,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
     );
   }
   const load = (v: string) => Promise.all([getVersion({ actor: gate.actor, model: name, version: v }), listReports({ actor: gate.actor, model: name, version: v, kind: "offline-metrics" })]);
-  const [[a, aReports], [b, bReports]] = await Promise.all([load(aNum), load(bNum)]).catch((e) => {
-    if (e instanceof AppError && (e.status === 404 || e.status === 400)) notFound();
-    throw e;
-  });
+  const [[a, aReports], [b, bReports]] = await orNotFound(Promise.all([load(aNum), load(bNum)]));
   const am = aReports.find((r) => r.current)?.payload as Metrics | undefined;
   const bm = bReports.find((r) => r.current)?.payload as Metrics | undefined;
   const metricNames = [...new Set([...Object.keys(am?.metrics ?? {}), ...Object.keys(bm?.metrics ?? {})])].sort();

@@ -1,6 +1,5 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { notFound } from "next/navigation";
 import { ReproBadge, StatusBadge } from "@/components/models/badges";
 import { HashRow } from "@/components/models/hash-row";
 import { ReportBody, reportHasProblem } from "@/components/models/report-view";
@@ -8,7 +7,7 @@ import { Forbidden } from "@/components/ui/forbidden";
 import { Alert, Badge, Card, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
 import { linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
-import { AppError } from "@/lib/api/errors";
+import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { REPORT_KINDS, type ReportKind } from "@/lib/registry/report-schemas";
 import { listReports } from "@/lib/registry/reports";
@@ -29,10 +28,7 @@ export default async function VersionPage({ params }: { params: Promise<{ name: 
     const v = await getVersion({ actor: gate.actor, model: name, version });
     return { v, reports: await listReports({ actor: gate.actor, model: name, version }) };
   };
-  const { v, reports } = await load().catch((e) => {
-    if (e instanceof AppError && (e.status === 404 || e.status === 400)) notFound();
-    throw e;
-  });
+  const { v, reports } = await orNotFound(load());
   const current = reports.filter((r) => r.current).sort((x, y) => REPORT_KINDS.indexOf(x.kind as ReportKind) - REPORT_KINDS.indexOf(y.kind as ReportKind));
   const l = v.lineage;
   return (
