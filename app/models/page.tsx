@@ -1,10 +1,11 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { AliasBadge, RiskBadge } from "@/components/models/badges";
+import { AliasBadge, ReproBadge, RiskBadge } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
 import { EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
 import { buttonStyles, inputStyles, linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
+import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { listTeams } from "@/lib/auth/teams";
 import { listModels } from "@/lib/registry/models";
@@ -19,7 +20,7 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
   const raw = Object.fromEntries(Object.entries(await searchParams).filter(([, v]) => typeof v === "string" && v.trim() !== "")) as Record<string, string | undefined>;
   const parsed = ZListModelsQuery.safeParse({ ...raw, limit: 25 });
   const query = parsed.success ? parsed.data : { limit: 25 };
-  const [page, teams] = await Promise.all([listModels({ actor: gate.actor, query }), listTeams({ actor: gate.actor })]);
+  const [page, teams] = await Promise.all([orNotFound(listModels({ actor: gate.actor, query })), listTeams({ actor: gate.actor })]);
   const filtered = Boolean(raw.q || raw.team || raw.tag || raw.riskTier);
   return (
     <>
@@ -74,9 +75,16 @@ export default async function ModelsPage({ searchParams }: { searchParams: Promi
               </td>
               <td className={cell}>
                 {m.latestVersion ? (
-                  <Link className={linkStyles} href={`/models/${m.name}/versions/${m.latestVersion}`}>
-                    v{m.latestVersion}
-                  </Link>
+                  <>
+                    <Link className={linkStyles} href={`/models/${m.name}/versions/${m.latestVersion}`}>
+                      v{m.latestVersion}
+                    </Link>
+                    {m.latestReproducible === false && (
+                      <div className="mt-1">
+                        <ReproBadge reproducible={false} />
+                      </div>
+                    )}
+                  </>
                 ) : (
                   "—"
                 )}

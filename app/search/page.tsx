@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ReproBadge } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Badge, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
 import { linkStyles } from "@/components/ui/styles";
@@ -46,7 +47,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
               <h2 id="found-versions" className="mb-3 text-lg font-semibold">
                 Versions by lineage
               </h2>
-              <Table caption="Versions matching by lineage" head={["Version", "Matched", "Value"]}>
+              <Table caption="Versions matching by lineage" head={["Version", "Matched", "Value", ""]}>
                 {result.versions.map((v) => (
                   <tr key={`${v.model}-${v.version}`}>
                     <td className={cell}>
@@ -58,6 +59,7 @@ export default async function SearchPage({ searchParams }: { searchParams: Promi
                       <Badge>{v.matched}</Badge>
                     </td>
                     <td className={`${cell} break-all font-mono text-xs`}>{v.value}</td>
+                    <td className={cell}>{!v.reproducible && <ReproBadge reproducible={false} />}</td>
                   </tr>
                 ))}
               </Table>

@@ -1,3 +1,4 @@
+import http from "node:http";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { demoUser, expectError, sessionFor, tokenClient, unique } from "../support/api";
 import { createModel, dataHash, sha, versionBody } from "../support/registry";
@@ -102,11 +103,33 @@ test.describe("registry API", () => {
     await expectError(await viewer.get(`/api/v1/models/${name}/versions/one`), 400);
   });
 
-  test("a body over 1 MB is a 413 and nothing is written", async () => {
+  test("a body over 1 MB is a 413 and nothing is written, whether or not it declares its length", async ({ baseURL }) => {
     const { name } = await createModel(engineer);
     const huge = versionBody({ description: "x".repeat(1024 * 1024 + 10) });
     await expectError(await engineer.post(`/api/v1/models/${name}/versions`, { data: huge }), 413, "payload_too_large");
+    // Chunked, with no Content-Length: the server must count as it reads.
+    const t = await (await admin.post("/api/v1/tokens", { data: { name: unique("chunked"), kind: "service", scopes: ["registry:write"] } })).json();
+    const status = await new Promise<number>((resolve, reject) => {
+      const url = new URL(`/api/v1/models/${name}/versions`, baseURL);
+      const req = http.request(url, { method: "POST", headers: { authorization: `Bearer ${t.token}`, "content-type": "application/json", "transfer-encoding": "chunked" } }, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      });
+      req.on("error", reject);
+      const body = JSON.stringify(huge);
+      for (let i = 0; i < body.length; i += 64 * 1024) req.write(body.slice(i, i + 64 * 1024));
+      req.end();
+    });
+    expect(status).toBe(413);
     expect((await (await viewer.get(`/api/v1/models/${name}`)).json()).latestVersion).toBeNull();
+  });
+
+  test("a custom report nested absurdly deep is refused, not a crash", async () => {
+    const { name } = await createModel(engineer);
+    await engineer.post(`/api/v1/models/${name}/versions`, { data: versionBody() });
+    const deep = "[".repeat(50_000) + "]".repeat(50_000);
+    const res = await engineer.fetch(`/api/v1/models/${name}/versions/1/reports`, { method: "POST", headers: { "content-type": "application/json" }, data: Buffer.from(`{"kind":"custom","payload":{"title":"deep","data":${deep}}}`) });
+    await expectError(res, 400);
   });
 
   test("reports: every kind accepted, bad payloads refused, newer supersedes older", async () => {
@@ -167,6 +190,9 @@ test.describe("registry API", () => {
 
     await expectError(await engineer.patch(`/api/v1/models/${name}/versions/2`, { data: { status: "archived" } }), 409);
     expect((await engineer.patch(`/api/v1/models/${name}/versions/1`, { data: { status: "archived" } })).status()).toBe(200);
+    const archived = await expectError(await engineer.put(`/api/v1/models/${name}/aliases/candidate`, { data: { version: 1 } }), 409);
+    expect(archived.error.message).toContain("archived");
+    await expectError(await engineer.put(`/api/v1/models/${name}/aliases/candidate`, { data: { version: 3_000_000_000 } }), 400);
 
     for (const bad of ["v1", "V23", "latest", "has space", "x".repeat(256)]) {
       await expectError(await engineer.put(`/api/v1/models/${name}/aliases/${encodeURIComponent(bad)}`, { data: { version: 1 } }), 400);
@@ -198,6 +224,11 @@ test.describe("registry API", () => {
     await engineer.put(`/api/v1/models/${b.name}/aliases/staging`, { data: { version: 1 } });
     const byHash = await (await viewer.get(`/api/v1/lineage?dataHash=${encodeURIComponent(shared)}`)).json();
     expect(byHash.items.map((h: { model: string; aliases: string[] }) => [h.model, h.aliases]).sort()).toEqual([[a.name, []], [b.name, ["staging"]]].sort());
+    const first = await (await viewer.get(`/api/v1/lineage?dataHash=${encodeURIComponent(shared)}&limit=1`)).json();
+    expect(first.items).toHaveLength(1);
+    const second = await (await viewer.get(`/api/v1/lineage?dataHash=${encodeURIComponent(shared)}&limit=1&cursor=${first.nextCursor}`)).json();
+    expect([first.items[0].model, second.items[0].model].sort()).toEqual([a.name, b.name].sort());
+    expect(second.nextCursor).toBeNull();
     const byCommit = await (await viewer.get(`/api/v1/lineage?commit=${commit.slice(0, 10)}`)).json();
     expect(byCommit.items.map((h: { model: string }) => h.model)).toEqual([a.name]);
     await expectError(await viewer.get("/api/v1/lineage"), 400);

@@ -1,7 +1,7 @@
 import { z, type ZodType } from "zod";
 import { ZCreateTeamInput, ZCreateTokenInput, ZCreateUserInput, ZListQuery, ZReasonInput, ZResetPasswordInput, ZRoleGrantInput } from "@/lib/auth/schemas";
 import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
-import { ZReportInput } from "@/lib/registry/report-schemas";
+import { ZReportInput, ZReportsQuery } from "@/lib/registry/report-schemas";
 import { ZCreateModelInput, ZCreateVersionInput, ZLineageQuery, ZListModelsQuery, ZPageQuery, ZSetAliasInput, ZUpdateVersionInput } from "@/lib/registry/schemas";
 import pkg from "@/package.json";
 
@@ -21,7 +21,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v1/models/{name}/versions", summary: "Register the next version (immutable)", permission: "registry.write", body: ZCreateVersionInput, status: 201 },
   { method: "get", path: "/api/v1/models/{name}/versions/{version}", summary: "One version with lineage, environment, reports", permission: "registry.read" },
   { method: "patch", path: "/api/v1/models/{name}/versions/{version}", summary: "Change description, tags or status", permission: "registry.write", body: ZUpdateVersionInput },
-  { method: "get", path: "/api/v1/models/{name}/versions/{version}/reports", summary: "Evaluation reports, newest first", permission: "registry.read" },
+  { method: "get", path: "/api/v1/models/{name}/versions/{version}/reports", summary: "Evaluation reports, newest first", permission: "registry.read", query: ZReportsQuery },
   { method: "post", path: "/api/v1/models/{name}/versions/{version}/reports", summary: "Attach an evaluation report (append-only)", permission: "registry.write", body: ZReportInput, status: 201 },
   { method: "get", path: "/api/v1/models/{name}/aliases", summary: "Aliases and their recent history", permission: "registry.read" },
   { method: "get", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Resolve model@alias (serving; ETag, 304)", permission: "serving.read" },
@@ -83,6 +83,9 @@ export function openApiDocument() {
         "401": { description: "No valid session or token", content: { "application/json": { schema: ErrorSchema } } },
         "403": { description: "Not allowed", content: { "application/json": { schema: ErrorSchema } } },
         "404": { description: "Not found", content: { "application/json": { schema: ErrorSchema } } },
+        ...(op.method !== "get" ? { "409": { description: "Conflicts with the current state", content: { "application/json": { schema: ErrorSchema } } } } : {}),
+        ...(op.body ? { "415": { description: "Body is not JSON", content: { "application/json": { schema: ErrorSchema } } } } : {}),
+        ...(op.path.endsWith("/aliases/{alias}") && op.method === "get" ? { "304": { description: "Not modified (If-None-Match matched the ETag)" } } : {}),
         "413": { description: "Body over 1 MB", content: { "application/json": { schema: ErrorSchema } } },
       },
     };

@@ -24,7 +24,7 @@ export async function recentActivity(opts: { actor: Actor | null; limit?: number
   };
 }
 
-export type SearchResult = { models: { name: string; description: string }[]; versions: { model: string; version: number; matched: "commit" | "data hash"; value: string }[] };
+export type SearchResult = { models: { name: string; description: string }[]; versions: { model: string; version: number; matched: "commit" | "data hash"; value: string; reproducible: boolean }[] };
 
 /** The header search: model names, and versions by commit SHA (prefix) or data snapshot hash. */
 export async function searchRegistry(opts: { actor: Actor | null; q: string }): Promise<SearchResult> {
@@ -47,7 +47,7 @@ export async function searchRegistry(opts: { actor: Actor | null; q: string }): 
     models: models.map((m) => ({ name: m.name, description: m.description })),
     versions: versions.map((v) => {
       const byCommit = Boolean(v.commitSha && hexish && v.commitSha.startsWith(q.toLowerCase()));
-      return { model: v.model.name, version: v.version, matched: byCommit ? ("commit" as const) : ("data hash" as const), value: (byCommit ? v.commitSha : v.dataHash) ?? "" };
+      return { model: v.model.name, version: v.version, matched: byCommit ? ("commit" as const) : ("data hash" as const), value: (byCommit ? v.commitSha : v.dataHash) ?? "", reproducible: reproducibility(v).reproducible };
     }),
   };
 }

@@ -1,7 +1,7 @@
 import "server-only";
 import { z } from "zod";
 import { aliasEtag, aliasView, type AliasView } from "@/lib/serving/alias-view.mjs";
-import { notFound } from "@/lib/api/errors";
+import { conflict, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
@@ -49,6 +49,7 @@ export async function setAlias(opts: { actor: Actor | null; model: string; alias
     const actor = requirePermission(opts.actor, "aliases.set", model.teamId);
     await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
     const target = await findVersion(tx, model.id, model.name, input.version);
+    if (target.status !== "ready") throw conflict(`Version ${target.version} is archived; an alias can only point at a ready version`, [{ path: "version", message: "Archived" }]);
     const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: alias } }, include: { version: true } });
     if (current?.versionId === target.id) return;
     if (current) await tx.modelAlias.update({ where: { id: current.id }, data: { versionId: target.id } });
@@ -76,6 +77,7 @@ export async function deleteAlias(opts: { actor: Actor | null; model: string; al
   return transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, opts.model);
     const actor = requirePermission(opts.actor, "aliases.set", model.teamId);
+    await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
     const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: alias } }, include: { version: true } });
     if (!current) throw notFound(`Model "${model.name}" has no alias "${alias}"`);
     await tx.modelAlias.delete({ where: { id: current.id } });

@@ -3,13 +3,14 @@ import type { Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db } from "@/lib/db";
 import { readableTeamIds } from "./access";
+import { pageArgs, toPage, type Page } from "@/lib/pagination";
 import { ZLineageQuery } from "./schemas";
 import { reproducibility } from "./rules";
 
-export type LineageHit = { model: string; version: number; status: string; aliases: string[]; commitSha: string | null; dataHash: string | null; reproducible: boolean; createdAt: string };
+export type LineageHit = { id: string; model: string; version: number; status: string; aliases: string[]; commitSha: string | null; dataHash: string | null; reproducible: boolean; createdAt: string };
 
 /** Reverse lineage: every version trained from a data snapshot hash or a commit, and which of them hold aliases now. */
-export async function reverseLineage(opts: { actor: Actor | null; query: unknown }): Promise<{ items: LineageHit[] }> {
+export async function reverseLineage(opts: { actor: Actor | null; query: unknown }): Promise<Page<LineageHit>> {
   const actor = requirePermission(opts.actor, "registry.read");
   const q = ZLineageQuery.parse(opts.query);
   const teams = readableTeamIds(actor);
@@ -19,11 +20,11 @@ export async function reverseLineage(opts: { actor: Actor | null; query: unknown
       ...(teams === null ? {} : { model: { teamId: { in: teams } } }),
     },
     include: { model: { select: { name: true } }, aliases: { select: { name: true } } },
-    orderBy: [{ createdAt: "desc" }],
-    take: 500,
+    orderBy: [{ id: "desc" }],
+    ...pageArgs("id", q.cursor, q.limit),
   });
-  return {
-    items: rows.map((v) => ({
+  return toPage(
+    rows.map((v) => ({
       model: v.model.name,
       version: v.version,
       status: v.status,
@@ -32,6 +33,9 @@ export async function reverseLineage(opts: { actor: Actor | null; query: unknown
       dataHash: v.dataHash,
       reproducible: reproducibility(v).reproducible,
       createdAt: v.createdAt.toISOString(),
+      id: v.id,
     })),
-  };
+    q.limit,
+    (h) => h.id,
+  );
 }

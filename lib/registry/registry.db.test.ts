@@ -56,3 +56,23 @@ describe.skipIf(!hasDb)("registry mutations in PostgreSQL", () => {
     expect(versions.map((v) => v.version).sort((a, b) => a - b)).toEqual(Array.from({ length: 12 }, (_, i) => i + 1));
   });
 });
+
+describe.skipIf(!hasDb)("change announcements", () => {
+  it("a committed alias move is announced on the changes channel, so other instances drop their caches", async () => {
+    const { default: pg } = await import("pg");
+    const client = new pg.Client({ connectionString: process.env.DATABASE_URL });
+    await client.connect();
+    const heard: string[] = [];
+    client.on("notification", (n) => heard.push(n.payload ?? ""));
+    await client.query("LISTEN gatehouse_changes");
+    try {
+      const model = await createModel({ actor: ci, input: { name: `notify-${suffix}`, team: `reg-${suffix}` } });
+      await registerVersion({ actor: ci, model: model.name, input: { artifact } });
+      await setAlias({ actor: ci, model: model.name, alias: "champion", input: { version: 1 } });
+      await expect.poll(() => heard, { timeout: 2_000 }).toContain("alias.set");
+      expect(heard).toEqual(expect.arrayContaining(["model.create", "version.register"]));
+    } finally {
+      await client.end();
+    }
+  });
+});

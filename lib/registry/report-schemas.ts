@@ -87,7 +87,23 @@ export const ZObservability = z
   .object({ links: z.array(z.object({ kind: z.enum(["dashboard", "alert", "logs"]), title: Name, url: Url })).min(1).max(100) })
   .describe("observability: dashboard, alert and log links");
 
-export const ZCustomReport = z.object({ title: Name, data: z.json() }).describe("custom: any JSON under a title");
+/** JSON nested at most `max` deep, checked without recursion so hostile nesting cannot exhaust the stack. */
+function shallowJson(value: unknown, max = 32): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length) {
+    const [v, depth] = stack.pop()!;
+    if (depth > max) return false;
+    if (v === null || typeof v === "string" || typeof v === "boolean" || (typeof v === "number" && Number.isFinite(v))) continue;
+    if (Array.isArray(v)) v.forEach((x) => stack.push([x, depth + 1]));
+    else if (typeof v === "object") Object.values(v as object).forEach((x) => stack.push([x, depth + 1]));
+    else return false;
+  }
+  return true;
+}
+
+export const ZCustomReport = z
+  .object({ title: Name, data: z.unknown().refine((d) => d !== undefined && shallowJson(d), "data must be JSON nested at most 32 levels deep") })
+  .describe("custom: any JSON under a title");
 
 export const ZReportInput = z.discriminatedUnion(
   "kind",
@@ -106,4 +122,6 @@ export const ZReportInput = z.discriminatedUnion(
 );
 export type TReportInput = z.input<typeof ZReportInput>;
 export type ReportKind = z.infer<typeof ZReportInput>["kind"];
+export const ZReportsQuery = z.object({ kind: z.enum(["offline-metrics", "tests", "data-validation", "drift", "fairness", "latency", "security-scan", "observability", "custom"]).optional() });
+
 export const REPORT_KINDS: ReportKind[] = ["offline-metrics", "tests", "data-validation", "drift", "fairness", "latency", "security-scan", "observability", "custom"];

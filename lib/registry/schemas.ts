@@ -53,7 +53,7 @@ export const ZCreateVersionInput = z.object({
       featureSet: z.object({ name: requiredText("Name the feature set", 200), version: requiredText("Give the feature set version", 100) }).optional(),
       trainingRun: z.object({ id: requiredText("Give the training run id", 200), url: ZUrl.optional() }).optional(),
       hyperparameters: z.record(z.string().max(200), z.union([z.string().max(2_000), z.number(), z.boolean(), z.null()])).default({}),
-      parentVersion: z.number().int().positive().optional().describe("The version this one was retrained from"),
+      parentVersion: z.number().int().positive().max(2_147_483_647).optional().describe("The version this one was retrained from"),
     })
     .default({ hyperparameters: {} }),
   environment: z
@@ -78,7 +78,7 @@ export const ZUpdateVersionInput = z
 export type TUpdateVersionInput = z.input<typeof ZUpdateVersionInput>;
 
 export const ZSetAliasInput = z.object({
-  version: z.number({ error: "version must be a version number" }).int().positive(),
+  version: z.number({ error: "version must be a version number" }).int().positive().max(2_147_483_647),
   reason: optionalText(2_000),
 });
 
@@ -94,5 +94,5 @@ export const ZListModelsQuery = z.object({
 export const ZPageQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 export const ZLineageQuery = z
-  .object({ dataHash: ZHash.optional(), commit: ZSha("commit").optional() })
+  .object({ dataHash: ZHash.optional(), commit: ZSha("commit").optional(), cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
   .refine((q) => Boolean(q.dataHash) !== Boolean(q.commit), "Give exactly one of dataHash or commit");

@@ -14,6 +14,11 @@ export function parseVersionNumber(value: string): number {
   return Number(value);
 }
 
+function cursorVersion(key: string): number {
+  if (!/^[1-9]\d{0,8}$/.test(key)) throw badRequest("The cursor is not one this list handed out", [{ path: "cursor", message: "Invalid cursor" }]);
+  return Number(key);
+}
+
 export async function findVersion(client: Tx, modelId: string, modelName: string, version: number) {
   const row = await client.modelVersion.findUnique({ where: { modelId_version: { modelId, version } }, include: versionInclude });
   if (!row) throw notFound(`Model "${modelName}" has no version ${version}`);
@@ -78,7 +83,7 @@ export async function listVersions(opts: { actor: Actor | null; model: string; q
   const model = await findReadableModel(db, opts.actor, opts.model);
   const before = decodeCursor(q.cursor);
   const rows = await db.modelVersion.findMany({
-    where: { modelId: model.id, ...(before ? { version: { lt: parseVersionNumber(before) } } : {}) },
+    where: { modelId: model.id, ...(before ? { version: { lt: cursorVersion(before) } } : {}) },
     orderBy: { version: "desc" },
     include: versionInclude,
     take: q.limit + 1,
@@ -98,6 +103,8 @@ export async function updateVersion(opts: { actor: Actor | null; model: string; 
   return transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, opts.model);
     const actor = requirePermission(opts.actor, "registry.write", model.teamId);
+    // Alias moves take the same lock, so "no alias points here" still holds when the archive commits.
+    await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
     const before = await findVersion(tx, model.id, model.name, parseVersionNumber(opts.version));
     if (input.status === "archived" && before.aliases.length > 0) {
       throw conflict(`Version ${before.version} is @${before.aliases.map((a) => a.name).join(", @")}; move the alias before archiving it`, [{ path: "status", message: "An alias points at this version" }]);

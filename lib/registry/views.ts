@@ -4,7 +4,7 @@ import { reproducibility } from "./rules";
 export const modelInclude = {
   team: true,
   aliases: { include: { version: { select: { version: true } } }, orderBy: { name: "asc" as const } },
-  versions: { select: { version: true }, orderBy: { version: "desc" as const }, take: 1 },
+  versions: { select: { version: true, commitSha: true, dataHash: true, featureSetVersion: true }, orderBy: { version: "desc" as const }, take: 1 },
 } satisfies Prisma.RegisteredModelInclude;
 type ModelRow = Prisma.RegisteredModelGetPayload<{ include: typeof modelInclude }>;
 
@@ -15,6 +15,8 @@ export type ModelView = {
   tags: Record<string, string>;
   riskTier: "standard" | "regulated";
   latestVersion: number | null;
+  /** Whether the latest version is reproducible (null without versions). */
+  latestReproducible: boolean | null;
   aliases: { alias: string; version: number }[];
   createdAt: string;
   updatedAt: string;
@@ -28,6 +30,7 @@ export function toModelView(m: ModelRow): ModelView {
     tags: m.tags as Record<string, string>,
     riskTier: m.riskTier as ModelView["riskTier"],
     latestVersion: m.versions[0]?.version ?? null,
+    latestReproducible: m.versions[0] ? reproducibility(m.versions[0]).reproducible : null,
     aliases: m.aliases.map((a) => ({ alias: a.name, version: a.version.version })),
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),

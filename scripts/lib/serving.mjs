@@ -5,17 +5,20 @@
 // The snapshot is dropped on every committed change: at once for changes made in this process (lib/db.ts), and
 // through PostgreSQL LISTEN/NOTIFY for changes made by other instances or the CLI.
 import { createHash } from "node:crypto";
-import { CHANGES_CHANNEL, aliasEtag, aliasView, etagMatches } from "../../lib/serving/alias-view.mjs";
+import { servingAccess } from "../../lib/serving/access.mjs";
+import { ACTIONS_SERVING_IGNORES, CHANGES_CHANNEL, aliasEtag, aliasView, etagMatches } from "../../lib/serving/alias-view.mjs";
 
 const PATH = /^\/api\/v1\/models\/([A-Za-z0-9][A-Za-z0-9._-]*)\/aliases\/([A-Za-z0-9_-]+)$/;
-// Scopes that grant serving.read or registry.read (lib/auth/permissions.ts): on every team.
-const READ_SCOPES = new Set(["serving:read", "registry:read", "registry:write", "promotions:request"]);
 const LAST_USED_RESOLUTION_MS = 60_000;
+const MAX_CACHED_PRINCIPALS = 10_000;
 
 export async function createServing({ connectionString, log = () => {} }) {
   const { default: pg } = await import("pg");
   const pool = new pg.Pool({ connectionString, max: 4 });
   pool.on("error", () => {});
+  // Token lookups have their own connections, so a flood of unknown tokens cannot starve snapshot loads.
+  const tokenPool = new pg.Pool({ connectionString, max: 2 });
+  tokenPool.on("error", () => {});
   let aliases = null; // Map "model\0alias" -> { body, etag, teamId }
   let loading = null;
   let principals = new Map(); // token hash -> { tokenId, teams: Set | null } | null
@@ -25,6 +28,7 @@ export async function createServing({ connectionString, log = () => {} }) {
   function invalidate() {
     generation += 1;
     aliases = null;
+    loading = null; // a load begun before the change must not be handed to anyone asking after it
     principals = new Map();
   }
 
@@ -43,34 +47,45 @@ export async function createServing({ connectionString, log = () => {} }) {
     return map;
   }
 
+  /** The alias snapshot as of a moment after the caller arrived: waits again if a change lands meanwhile. */
   async function snapshot() {
-    if (aliases) return aliases;
-    loading ??= loadAliases().finally(() => (loading = null));
-    return loading;
+    for (;;) {
+      if (aliases) return aliases;
+      const asked = generation;
+      if (!loading) {
+        const load = loadAliases();
+        loading = load;
+        load.finally(() => {
+          if (loading === load) loading = null;
+        }).catch(() => {});
+      }
+      const map = await loading;
+      if (asked === generation) return map;
+    }
   }
 
+  /** Who a token is, read again if a change lands during the read; only tokens that may read are cached. */
   async function principal(token) {
     const hash = createHash("sha256").update(token, "utf8").digest("hex");
     if (principals.has(hash)) return principals.get(hash);
-    const started = generation;
-    const { rows } = await pool.query(
-      `SELECT t.id, t.kind, t.scopes, t.revoked_at, t.last_used_at, u.active,
-              COALESCE((SELECT json_agg(json_build_object('teamId', g.team_id)) FROM role_grants g WHERE g.user_id = t.user_id), '[]') AS grants
-       FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.hash = $1`,
-      [hash],
-    );
-    const t = rows[0];
-    let p = null;
-    if (t && !t.revoked_at) {
-      if (t.kind === "service" && t.scopes.some((s) => READ_SCOPES.has(s))) p = { tokenId: t.id, teams: null };
-      if (t.kind === "user" && t.active && t.grants.length > 0) {
-        // Every role reads the registry; a global grant reads every team, per-team grants their teams.
-        p = { tokenId: t.id, teams: t.grants.some((g) => g.teamId === null) ? null : new Set(t.grants.map((g) => g.teamId)) };
-      }
-      if (p && t.last_used_at) lastUsedWritten.set(t.id, new Date(t.last_used_at).getTime());
+    for (;;) {
+      const asked = generation;
+      const { rows } = await tokenPool.query(
+        `SELECT t.id, t.kind, t.scopes, t.revoked_at, t.last_used_at, u.active,
+                COALESCE((SELECT json_agg(json_build_object('role', g.role, 'teamId', g.team_id)) FROM role_grants g WHERE g.user_id = t.user_id), '[]') AS grants
+         FROM api_tokens t LEFT JOIN users u ON u.id = t.user_id WHERE t.hash = $1`,
+        [hash],
+      );
+      if (asked !== generation) continue;
+      const t = rows[0];
+      const access = t ? servingAccess({ kind: t.kind, scopes: t.scopes, revoked: t.revoked_at !== null, userActive: t.active, grants: t.grants }) : null;
+      if (!access) return null;
+      const p = { tokenId: t.id, teams: access.teams };
+      if (t.last_used_at) lastUsedWritten.set(t.id, new Date(t.last_used_at).getTime());
+      if (principals.size >= MAX_CACHED_PRINCIPALS) principals = new Map();
+      principals.set(hash, p);
+      return p;
     }
-    if (started === generation) principals.set(hash, p);
-    return p;
   }
 
   function recordUse(tokenId) {
@@ -88,7 +103,8 @@ export async function createServing({ connectionString, log = () => {} }) {
     const q = url.indexOf("?");
     const match = PATH.exec(q === -1 ? url : url.slice(0, q));
     const auth = req.headers.authorization;
-    if (!match || !auth || !/^Bearer\s+ghk_[A-Za-z0-9_-]{43}$/i.test(auth.trim())) return false;
+    // Without a live LISTEN connection a change made elsewhere could go unnoticed: let Next answer instead.
+    if (!match || !listener || !auth || !/^Bearer\s+ghk_[A-Za-z0-9_-]{43}$/i.test(auth.trim())) return false;
     try {
       const p = await principal(auth.trim().split(/\s+/)[1]);
       if (!p) return false;
@@ -115,8 +131,10 @@ export async function createServing({ connectionString, log = () => {} }) {
   let closed = false;
   async function listen() {
     if (closed) return;
-    const client = new pg.Client({ connectionString });
-    client.on("notification", invalidate);
+    const client = new pg.Client({ connectionString, keepAlive: true });
+    client.on("notification", (n) => {
+      if (!ACTIONS_SERVING_IGNORES.includes(n.payload ?? "")) invalidate();
+    });
     client.on("error", () => {
       invalidate();
       listener = null;
@@ -142,6 +160,7 @@ export async function createServing({ connectionString, log = () => {} }) {
       closed = true;
       await listener?.end().catch(() => {});
       await pool.end().catch(() => {});
+      await tokenPool.end().catch(() => {});
     },
   };
   globalThis.gatehouseServing = serving;

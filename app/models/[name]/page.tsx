@@ -25,7 +25,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
   const { name } = await params;
   const { cursor } = await searchParams;
   const model = await orNotFound(getModel({ actor: gate.actor, name }));
-  const [versions, history] = await Promise.all([listVersions({ actor: gate.actor, model: name, query: { cursor, limit: 25 } }), aliasHistory({ actor: gate.actor, model: name, limit: 25 })]);
+  const [versions, history] = await Promise.all([orNotFound(listVersions({ actor: gate.actor, model: name, query: { cursor, limit: 25 } })), aliasHistory({ actor: gate.actor, model: name, limit: 25 })]);
   const canSetAliases = can(gate.actor, "aliases.set", model.team.id);
   const champion = model.aliases.find((a) => a.alias === "champion");
   const challenger = model.aliases.find((a) => a.alias === "challenger");

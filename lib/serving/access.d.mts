@@ -1,0 +1,3 @@
+export const SERVING_READ_SCOPES: string[];
+export const SERVING_READ_ROLES: string[];
+export function servingAccess(token: { kind: string; scopes: string[]; revoked: boolean; userActive: boolean | null; grants: { role: string; teamId: string | null }[] }): { teams: Set<string> | null } | null;
