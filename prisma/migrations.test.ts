@@ -66,6 +66,8 @@ describe.skipIf(!hasDb)("schema and migrations", () => {
         expect(tables.rows.map((r) => r.tablename)).toEqual(["_prisma_migrations", "alias_changes", "api_tokens", "audit_events", "evaluation_reports", "model_aliases", "model_versions", "registered_models", "role_grants", "teams", "user_invitations", "users"]);
         const triggers = await client.query(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY 1`);
         expect(triggers.rows.map((r) => r.tgname)).toEqual(["audit_events_no_truncate", "audit_events_no_update_or_delete"]);
+        const registry = await client.query(`SELECT tgname FROM pg_trigger WHERE tgrelid IN ('model_versions'::regclass, 'evaluation_reports'::regclass) AND NOT tgisinternal ORDER BY 1`);
+        expect(registry.rows.map((r) => r.tgname)).toEqual(["evaluation_reports_no_update_or_delete", "model_versions_immutable"]);
       } finally {
         await client.end();
       }

@@ -76,3 +76,19 @@ describe.skipIf(!hasDb)("change announcements", () => {
     }
   });
 });
+
+describe.skipIf(!hasDb)("immutability in the database itself", () => {
+  it.each([
+    ["the artifact of a version", `UPDATE model_versions SET artifact_uri = 's3://swapped' WHERE version = 1`, /immutable once registered/],
+    ["the lineage of a version", `UPDATE model_versions SET commit_sha = 'deadbeef' WHERE version = 1`, /immutable once registered/],
+    ["a report", `UPDATE evaluation_reports SET payload = '{}'`, /append-only: UPDATE/],
+    ["a report, by deleting it", `DELETE FROM evaluation_reports`, /append-only: DELETE/],
+  ])("refuses to change %s", async (_what, sql, error) => {
+    await expect(db.$executeRawUnsafe(sql)).rejects.toThrow(error);
+  });
+
+  it("still lets description, tags and status change", async () => {
+    const changed = await db.$executeRawUnsafe(`UPDATE model_versions SET description = description || '', tags = tags, status = status WHERE version = 1`);
+    expect(changed).toBeGreaterThan(0);
+  });
+});
