@@ -126,7 +126,7 @@ export async function createServing({ connectionString, log = () => {} }) {
     }
   }
 
-  // LISTEN on a dedicated connection, reconnecting after a failure; while it is down nothing is cached.
+  // LISTEN on a dedicated connection, reconnecting after a failure; while it is down the fast path steps aside.
   let listener = null;
   let closed = false;
   async function listen() {
