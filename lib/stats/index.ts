@@ -1,0 +1,11 @@
+/**
+ * Gatehouse's statistics: pure functions, no I/O, each documented with its definition and reference, and tested
+ * against SciPy, numpy and R values committed in lib/stats/fixtures (regenerate with make_fixtures.py).
+ */
+export { equalizedOddsRatio, parityRatio, type GroupRates } from "./fairness";
+export { mannWhitneyU, type Alternative } from "./mann-whitney";
+export { erfc, normalCdf, normalQuantile, normalSf } from "./normal";
+export { percentile } from "./percentile";
+export { PSI_EPSILON, psi, psiEdges, psiFromShares } from "./psi";
+export { rankAverage } from "./rank";
+export { StatsInputError } from "./validate";
