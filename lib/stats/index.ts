@@ -4,6 +4,7 @@
  */
 export { equalizedOddsRatio, parityRatio, type GroupRates } from "./fairness";
 export { mannWhitneyU, type Alternative } from "./mann-whitney";
+export { hodgesLehmannInterval } from "./hodges-lehmann";
 export { erfc, normalCdf, normalQuantile, normalSf } from "./normal";
 export { percentile } from "./percentile";
 export { PSI_EPSILON, psi, psiEdges, psiFromShares } from "./psi";
