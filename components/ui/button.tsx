@@ -1,19 +1,13 @@
 "use client";
 
-import { useEffect, useState, type ButtonHTMLAttributes } from "react";
+import type { ButtonHTMLAttributes } from "react";
+import { useHydrated } from "./use-hydrated";
 import { buttonStyles } from "./styles";
 
 type Variant = "primary" | "secondary" | "danger" | "ghost";
 
 export function Button({ variant = "primary", className = "", ...props }: ButtonHTMLAttributes<HTMLButtonElement> & { variant?: Variant }) {
   return <button {...props} className={`${buttonStyles.base} ${buttonStyles[variant]} ${className}`} />;
-}
-
-/** False until the page's JavaScript runs; submit buttons wait for it so no form is sent half-wired. */
-function useHydrated(): boolean {
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
-  return hydrated;
 }
 
 /** A form's submit button: disabled and labelled as working while the form is being sent. */

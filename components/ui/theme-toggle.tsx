@@ -1,6 +1,7 @@
 "use client";
 
 import { useEffect, useState } from "react";
+import { useHydrated } from "./use-hydrated";
 
 const CHOICES = ["system", "light", "dark"] as const;
 type Choice = (typeof CHOICES)[number];
@@ -10,6 +11,7 @@ const ICON: Record<Choice, string> = { system: "◐", light: "☀", dark: "☾" 
 /** Cycles system → light → dark; the choice is stored in this browser only. */
 export function ThemeToggle() {
   const [choice, setChoice] = useState<Choice>("system");
+  const hydrated = useHydrated();
   useEffect(() => {
     const stored = document.documentElement.dataset.theme as Choice | undefined;
     if (stored && CHOICES.includes(stored)) setChoice(stored);
@@ -31,6 +33,7 @@ export function ThemeToggle() {
     <button
       type="button"
       onClick={next}
+      disabled={!hydrated}
       className="inline-flex items-center gap-1.5 rounded-md px-2 py-1.5 text-sm text-slate-700 hover:bg-slate-100 dark:text-slate-200 dark:hover:bg-slate-800"
       title="Change the colour theme"
       data-testid="theme-toggle"
