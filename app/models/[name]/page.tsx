@@ -19,6 +19,12 @@ export async function generateMetadata({ params }: { params: Promise<{ name: str
   return { title: (await params).name };
 }
 
+function ReportKinds({ kinds }: { kinds: string[] }) {
+  if (kinds.length === 0) return <>none</>;
+  const sorted = [...kinds].sort();
+  return <span title={sorted.join(", ")}>{sorted.length === REPORT_KINDS.length ? "all kinds" : sorted.join(", ")}</span>;
+}
+
 export default async function ModelPage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ cursor?: string }> }) {
   const gate = await checkPagePermission("registry.read");
   if (!gate.ok) return <Forbidden message={gate.message} />;
@@ -82,10 +88,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
                     <td className={`${cell} font-mono text-xs`}>{shortHash(v.lineage.dataHash, 14)}</td>
                     <td className={cell}>{v.lineage.featureSet ? `${v.lineage.featureSet.name} v${v.lineage.featureSet.version}` : "—"}</td>
                     <td className={cell}>
-                      {(() => {
-                        const kinds = currentReports(v.reports).map((r) => r.kind).sort();
-                        return kinds.length === 0 ? "none" : <span title={kinds.join(", ")}>{kinds.length === REPORT_KINDS.length ? "all kinds" : kinds.join(", ")}</span>;
-                      })()}
+                      <ReportKinds kinds={currentReports(v.reports).map((r) => r.kind)} />
                     </td>
                     <td className={cell}>
                       <Time value={v.createdAt} />
