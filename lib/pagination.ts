@@ -1,4 +1,8 @@
+import { z } from "zod";
 import { badRequest } from "@/lib/api/errors";
+
+/** The query every keyset-paginated list takes. */
+export const ZPageQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
 
 /**
  * Keyset pagination shared by API lists and screens: a list is ordered by a unique key, the cursor is that key

@@ -209,12 +209,3 @@ export function ReportBody({ report }: { report: Report }) {
       return <pre className="overflow-x-auto rounded bg-slate-100 p-3 text-xs dark:bg-slate-800">{JSON.stringify(p, null, 2)}</pre>;
   }
 }
-
-/** Whether a report shows a problem at a glance (failed tests or checks, serious findings). */
-export function reportHasProblem(report: Report): boolean {
-  const p = report.payload as Json;
-  if (report.kind === "tests") return (p.suites as { failed: number }[]).some((s) => s.failed > 0);
-  if (report.kind === "data-validation") return (p.checks as { passed: boolean }[]).some((c) => !c.passed);
-  if (report.kind === "security-scan") return (p.findings as { severity: string }[]).some((f) => f.severity === "critical" || f.severity === "high");
-  return false;
-}

@@ -1,6 +1,17 @@
 import Link from "next/link";
 import type { ReactNode } from "react";
-import { buttonStyles } from "./styles";
+import { buttonStyles, linkStyles } from "./styles";
+
+/** The "← back to the list" link above a detail page's title. */
+export function BackLink({ href, children }: { href: string; children: ReactNode }) {
+  return (
+    <p className="mb-2 text-sm">
+      <Link className={linkStyles} href={href}>
+        ← {children}
+      </Link>
+    </p>
+  );
+}
 
 export function PageHeader({ title, description, actions }: { title: string; description?: ReactNode; actions?: ReactNode }) {
   return (

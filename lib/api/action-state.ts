@@ -12,8 +12,6 @@ export type ActionState<T = undefined> =
   | { status: "ok"; message: string; data?: T }
   | { status: "error"; message: string; fieldErrors: Record<string, string> };
 
-export const idle = { status: "idle" } as const;
-
 export function actionError(err: unknown): ActionState<never> {
   err = fromDatabaseError(err) ?? err;
   if (err instanceof ZodError) {

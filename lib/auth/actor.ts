@@ -3,13 +3,12 @@ import { cache } from "react";
 import { getServerSession } from "next-auth";
 import { redirect } from "next/navigation";
 import { db } from "@/lib/db";
+import { TOKEN_LAST_USED_RESOLUTION_MS } from "@/lib/serving/access.mjs";
 import { authOptions } from "./options";
 import { can, isRole, isScope, type Actor, type Permission } from "./permissions";
 import { forbiddenMessage } from "./require";
 import { hashToken, looksLikeToken } from "./secrets";
 
-/** Token use is recorded at most once a minute per token, so a busy CI token does not write on every call. */
-const LAST_USED_RESOLUTION_MS = 60_000;
 
 /** A signed-in user as an actor, with roles read from the database now (never from the session cookie). */
 export async function loadUserActor(userId: string, sessionVersion?: number): Promise<Actor | null> {
@@ -36,7 +35,7 @@ export async function actorFromToken(token: string): Promise<Actor | null> {
   } else {
     actor = { kind: "service", tokenId: row.id, label: `token:${row.name}`, scopes: row.scopes.filter(isScope) };
   }
-  if (actor && (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > LAST_USED_RESOLUTION_MS)) {
+  if (actor && (!row.lastUsedAt || Date.now() - row.lastUsedAt.getTime() > TOKEN_LAST_USED_RESOLUTION_MS)) {
     // Usage bookkeeping, not a governed change: no audit event.
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }

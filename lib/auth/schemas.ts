@@ -1,7 +1,10 @@
 import { z } from "zod";
 import { ROLES, SCOPES } from "./permissions";
 
-import { STORABLE_MESSAGE as STORABLE, requiredText as required, storable } from "@/lib/text";
+import { ZPageQuery } from "@/lib/pagination";
+import { STORABLE_MESSAGE as STORABLE, ZReason, requiredText as required, storable } from "@/lib/text";
+
+export { ZReason };
 
 export const ZEmail = z
   .string({ error: "Enter a valid email address" })
@@ -22,7 +25,6 @@ export const ZTeamSlug = z
   .min(2, "Use at least 2 characters")
   .max(40, "Use at most 40 characters")
   .regex(/^[a-z0-9][a-z0-9-]*$/, "Use lowercase letters, digits and dashes, starting with a letter or digit");
-export const ZReason = z.string().trim().max(2_000, "Use at most 2,000 characters").refine(storable, STORABLE).optional();
 
 export const ZRoleGrantInput = z.object({
   role: z.enum(ROLES, { message: `Role must be one of ${ROLES.join(", ")}` }),
@@ -78,8 +80,4 @@ export type TCreateTokenInput = z.infer<typeof ZCreateTokenInput>;
 
 export const ZReasonInput = z.object({ reason: ZReason });
 
-export const ZListQuery = z.object({
-  q: z.string().trim().max(200).refine(storable, STORABLE).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
-});
+export const ZListQuery = ZPageQuery.extend({ q: z.string().trim().max(200).refine(storable, STORABLE).optional() });

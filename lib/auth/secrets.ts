@@ -1,4 +1,4 @@
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import bcrypt from "bcryptjs";
 
 /**
@@ -35,10 +35,4 @@ export function hashPassword(password: string): Promise<string> {
 export async function checkPassword(password: string, hash: string | null): Promise<boolean> {
   const ok = await bcrypt.compare(password, hash ?? DUMMY_HASH);
   return ok && hash !== null;
-}
-
-export function safeEqual(a: string, b: string): boolean {
-  const x = Buffer.from(a);
-  const y = Buffer.from(b);
-  return x.length === y.length && timingSafeEqual(x, y);
 }

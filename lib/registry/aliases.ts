@@ -7,6 +7,7 @@ import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db, transaction } from "@/lib/db";
 import { findReadableModel } from "./models";
+import { ZReason } from "@/lib/text";
 import { ZAliasName, ZSetAliasInput } from "./schemas";
 import { findVersion } from "./versions";
 
@@ -73,7 +74,7 @@ export async function setAlias(opts: { actor: Actor | null; model: string; alias
 
 export async function deleteAlias(opts: { actor: Actor | null; model: string; alias: string; reason?: string }): Promise<{ deleted: true; alias: string; version: number }> {
   const alias = aliasName(opts.alias);
-  const reason = ZSetAliasInput.shape.reason.parse(opts.reason);
+  const reason = ZReason.parse(opts.reason);
   return transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, opts.model);
     const actor = requirePermission(opts.actor, "aliases.set", model.teamId);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { compareMetric, currentReports, metricDirection, reproducibility } from "./rules";
+import { compareMetric, currentReports, metricDirection, reportHasProblem, reproducibility } from "./rules";
 
 describe("reproducibility", () => {
   it.each([
@@ -22,6 +22,20 @@ describe("currentReports", () => {
     ["same instant: the later id wins", [r("a", "tests", "2026-01-01"), r("b", "tests", "2026-01-01")], ["b"]],
   ])("%s", (_n, reports, ids) => {
     expect(currentReports(reports).map((x) => x.id).sort()).toEqual(ids);
+  });
+});
+
+describe("reportHasProblem", () => {
+  it.each([
+    ["tests all passing", { kind: "tests", payload: { suites: [{ failed: 0 }, { failed: 0 }] } }, false],
+    ["a failed test", { kind: "tests", payload: { suites: [{ failed: 0 }, { failed: 2 }] } }, true],
+    ["a failed check", { kind: "data-validation", payload: { checks: [{ passed: true }, { passed: false }] } }, true],
+    ["all checks pass", { kind: "data-validation", payload: { checks: [{ passed: true }] } }, false],
+    ["a high finding", { kind: "security-scan", payload: { findings: [{ severity: "low" }, { severity: "high" }] } }, true],
+    ["only medium and low findings", { kind: "security-scan", payload: { findings: [{ severity: "medium" }, { severity: "low" }] } }, false],
+    ["a latency report", { kind: "latency", payload: { percentilesMs: { p50: 1, p95: 2, p99: 3 } } }, false],
+  ])("%s → %s", (_name, report, expected) => {
+    expect(reportHasProblem(report)).toBe(expected);
   });
 });
 

@@ -29,6 +29,15 @@ export function currentReports<R extends { kind: string; createdAt: Date | strin
 
 // A quality named first wins: "precision_at_1pct_fpr" is a precision (higher is better), not a false-positive rate.
 const HIGHER_IS_BETTER = /^(auc|roc|pr_auc|precision|recall|accuracy|f1|f_beta|ndcg|map|mrr|ctr|tpr|true_positive|r2|hit|coverage|throughput)/i;
+/** Whether a report shows a problem at a glance: failed tests or checks, critical or high security findings. */
+export function reportHasProblem(report: { kind: string; payload: unknown }): boolean {
+  const p = report.payload as Record<string, unknown>;
+  if (report.kind === "tests") return (p.suites as { failed: number }[]).some((s) => s.failed > 0);
+  if (report.kind === "data-validation") return (p.checks as { passed: boolean }[]).some((c) => !c.passed);
+  if (report.kind === "security-scan") return (p.findings as { severity: string }[]).some((f) => f.severity === "critical" || f.severity === "high");
+  return false;
+}
+
 const LOWER_IS_BETTER = /(loss|error|err|latency|rmse|mae|mse|mape|brier|fpr|false_positive|duration|time)/i;
 
 /** Which way a metric improves: as stated by the report, else by its name. */

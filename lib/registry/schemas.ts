@@ -1,5 +1,8 @@
 import { z } from "zod";
-import { optionalText, requiredText, storable, STORABLE_MESSAGE } from "@/lib/text";
+import { ZPageQuery } from "@/lib/pagination";
+import { ZReason, optionalText, requiredText, storable, STORABLE_MESSAGE } from "@/lib/text";
+
+export { ZPageQuery };
 
 /** Model names as MLflow accepts them, kept URL-safe: letters, digits, dot, dash, underscore. */
 export const ZModelName = z
@@ -71,7 +74,7 @@ export type TCreateVersionInput = z.input<typeof ZCreateVersionInput>;
 export const VERSION_STATUSES = ["ready", "archived"] as const;
 export const ZUpdateVersionInput = z
   .strictObject(
-    { description: optionalText(5_000), tags: ZTags.optional(), status: z.enum(VERSION_STATUSES, { message: "status is ready or archived" }).optional(), reason: optionalText(2_000) },
+    { description: optionalText(5_000), tags: ZTags.optional(), status: z.enum(VERSION_STATUSES, { message: "status is ready or archived" }).optional(), reason: ZReason },
     { error: (iss) => (iss.code === "unrecognized_keys" ? "Only description, tags and status can change; a registered version is otherwise immutable" : undefined) },
   )
   .refine((v) => v.description !== undefined || v.tags !== undefined || v.status !== undefined, "Send at least one of description, tags, status");
@@ -79,20 +82,16 @@ export type TUpdateVersionInput = z.input<typeof ZUpdateVersionInput>;
 
 export const ZSetAliasInput = z.object({
   version: z.number({ error: "version must be a version number" }).int().positive().max(2_147_483_647),
-  reason: optionalText(2_000),
+  reason: ZReason,
 });
 
-export const ZListModelsQuery = z.object({
+export const ZListModelsQuery = ZPageQuery.extend({
   q: optionalText(200),
   team: z.string().max(40).optional(),
   tag: z.string().max(300).regex(/^[^=]+=.*$/, "tag is key=value").optional().describe("key=value"),
   riskTier: z.enum(RISK_TIERS).optional(),
-  cursor: z.string().max(200).optional(),
-  limit: z.coerce.number().int().min(1).max(200).default(50),
 });
 
-export const ZPageQuery = z.object({ cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(200).default(50) });
-
 export const ZLineageQuery = z
-  .object({ dataHash: ZHash.optional(), commit: ZSha("commit").optional(), cursor: z.string().max(200).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) })
+  .object({ dataHash: ZHash.optional(), commit: ZSha("commit").optional(), cursor: ZPageQuery.shape.cursor, limit: z.coerce.number().int().min(1).max(500).default(100) })
   .refine((q) => Boolean(q.dataHash) !== Boolean(q.commit), "Give exactly one of dataHash or commit");

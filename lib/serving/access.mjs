@@ -1,6 +1,9 @@
 // Who may resolve aliases through the serving fast path, as a pure function of a token's row. It mirrors
 // `serving.read` / `registry.read` in lib/auth/permissions.ts; lib/serving/access.test.ts keeps the two equal.
 
+/** Token use is recorded at most once a minute per token, so a busy caller does not write on every request. */
+export const TOKEN_LAST_USED_RESOLUTION_MS = 60_000;
+
 /** Scopes that grant serving.read or registry.read, on every team. */
 export const SERVING_READ_SCOPES = ["serving:read", "registry:read", "registry:write", "promotions:request"];
 /** Roles that grant serving.read or registry.read (every role does). */

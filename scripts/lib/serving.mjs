@@ -5,11 +5,10 @@
 // The snapshot is dropped on every committed change: at once for changes made in this process (lib/db.ts), and
 // through PostgreSQL LISTEN/NOTIFY for changes made by other instances or the CLI.
 import { createHash } from "node:crypto";
-import { servingAccess } from "../../lib/serving/access.mjs";
+import { TOKEN_LAST_USED_RESOLUTION_MS, servingAccess } from "../../lib/serving/access.mjs";
 import { ACTIONS_SERVING_IGNORES, CHANGES_CHANNEL, aliasEtag, aliasView, etagMatches } from "../../lib/serving/alias-view.mjs";
 
 const PATH = /^\/api\/v1\/models\/([A-Za-z0-9][A-Za-z0-9._-]*)\/aliases\/([A-Za-z0-9_-]+)$/;
-const LAST_USED_RESOLUTION_MS = 60_000;
 const MAX_CACHED_PRINCIPALS = 10_000;
 
 export async function createServing({ connectionString, log = () => {} }) {
@@ -90,7 +89,7 @@ export async function createServing({ connectionString, log = () => {} }) {
 
   function recordUse(tokenId) {
     const now = Date.now();
-    if (now - (lastUsedWritten.get(tokenId) ?? 0) < LAST_USED_RESOLUTION_MS) return;
+    if (now - (lastUsedWritten.get(tokenId) ?? 0) < TOKEN_LAST_USED_RESOLUTION_MS) return;
     lastUsedWritten.set(tokenId, now);
     // Usage bookkeeping, as in lib/auth/actor.ts: not a governed change, no audit event.
     pool.query("UPDATE api_tokens SET last_used_at = now() WHERE id = $1", [tokenId]).catch(() => {});

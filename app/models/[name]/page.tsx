@@ -3,7 +3,7 @@ import Link from "next/link";
 import { DeleteAliasButton, SetAliasForm } from "@/components/models/alias-forms";
 import { ReproBadge, RiskBadge, StatusBadge, shortHash } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
-import { Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
+import { BackLink, Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
 import { buttonStyles, linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
@@ -37,11 +37,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
   const challenger = model.aliases.find((a) => a.alias === "challenger");
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link className={linkStyles} href="/models">
-          ← All models
-        </Link>
-      </p>
+      <BackLink href="/models">All models</BackLink>
       <PageHeader
         title={model.name}
         description={model.description}

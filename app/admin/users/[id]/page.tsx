@@ -1,9 +1,7 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ActiveForm, GrantRoleForm, ReissueInvitationForm, ResetPasswordForm, RevokeRoleButton } from "@/components/admin/user-forms";
 import { Forbidden } from "@/components/ui/forbidden";
-import { Alert, Card, PageHeader } from "@/components/ui/layout";
-import { linkStyles } from "@/components/ui/styles";
+import { BackLink, Alert, Card, PageHeader } from "@/components/ui/layout";
 import { Time } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
@@ -22,11 +20,7 @@ export default async function UserPage({ params, searchParams }: { params: Promi
   const created = (await searchParams).created;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link className={linkStyles} href="/admin/users">
-          ← All users
-        </Link>
-      </p>
+      <BackLink href="/admin/users">All users</BackLink>
       <PageHeader title={user.name} description={user.email} actions={<UserStatus user={user} />} />
       {created && (
         <div className="mb-6">

@@ -1,9 +1,8 @@
 import type { Metadata } from "next";
-import Link from "next/link";
 import { ReproBadge } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
-import { Badge, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
-import { buttonStyles, inputStyles, linkStyles } from "@/components/ui/styles";
+import { BackLink, Badge, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
+import { buttonStyles, inputStyles } from "@/components/ui/styles";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { getModel } from "@/lib/registry/models";
@@ -62,11 +61,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   const diffs = differences(a, b);
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link className={linkStyles} href={`/models/${name}`}>
-          ← {name}
-        </Link>
-      </p>
+      <BackLink href={`/models/${name}`}>{name}</BackLink>
       <PageHeader title={`${name}: ${label(a)} against ${label(b)}`} description="Deltas are the first version minus the second; better or worse follows each metric's direction." />
       <form action={`/models/${name}/compare`} className="mb-6 flex flex-wrap items-end gap-3" aria-label="Choose versions to compare">
         {(["a", "b"] as const).map((key) => (

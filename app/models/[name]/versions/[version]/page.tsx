@@ -2,15 +2,16 @@ import type { Metadata } from "next";
 import Link from "next/link";
 import { ReproBadge, StatusBadge } from "@/components/models/badges";
 import { HashRow } from "@/components/models/hash-row";
-import { ReportBody, reportHasProblem } from "@/components/models/report-view";
+import { ReportBody } from "@/components/models/report-view";
 import { Forbidden } from "@/components/ui/forbidden";
-import { Alert, Badge, Card, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
+import { BackLink, Alert, Badge, Card, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
 import { linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { REPORT_KINDS, type ReportKind } from "@/lib/registry/report-schemas";
 import { listReports } from "@/lib/registry/reports";
+import { reportHasProblem } from "@/lib/registry/rules";
 import { getVersion } from "@/lib/registry/versions";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string; version: string }> }): Promise<Metadata> {
@@ -33,11 +34,7 @@ export default async function VersionPage({ params }: { params: Promise<{ name: 
   const l = v.lineage;
   return (
     <>
-      <p className="mb-2 text-sm">
-        <Link className={linkStyles} href={`/models/${v.model}`}>
-          ← {v.model}
-        </Link>
-      </p>
+      <BackLink href={`/models/${v.model}`}>{v.model}</BackLink>
       <PageHeader
         title={`${v.model} v${v.version}`}
         description={v.description || undefined}
