@@ -5,6 +5,8 @@
 export { equalizedOddsRatio, parityRatio, type GroupRates } from "./fairness";
 export { mannWhitneyU, type Alternative } from "./mann-whitney";
 export { hodgesLehmannInterval } from "./hodges-lehmann";
+export { KS_MAX_AUTO_N, ks2samp, type KsMethod, type KsResult } from "./ks";
+export { kolmogorovSf } from "./kolmogorov";
 export { erfc, normalCdf, normalQuantile, normalSf } from "./normal";
 export { percentile } from "./percentile";
 export { PSI_EPSILON, psi, psiEdges, psiFromShares } from "./psi";

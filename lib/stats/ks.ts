@@ -1,18 +1,83 @@
-import { finiteSample } from "./validate";
+import { ksExactPvalue, exactFeasible } from "./ks-exact";
+import { kolmogorovSf } from "./kolmogorov";
+import type { Alternative } from "./mann-whitney";
+import { StatsInputError, finiteSample } from "./validate";
+
+export type KsMethod = "auto" | "exact" | "asymp";
+
+export interface KsResult {
+  /** D for two-sided, D⁺ = max(F₁ − F₂) for "greater", D⁻ = max(F₂ − F₁) for "less". */
+  statistic: number;
+  pvalue: number;
+  /** The value at which the empirical CDFs are furthest apart (SciPy's statistic_location). */
+  statisticLocation: number;
+  /** +1 when F₁ − F₂ is largest there, −1 when F₂ − F₁ is (SciPy's statistic_sign). */
+  statisticSign: 1 | -1;
+  /** The p-value's method after SciPy's choice and fallback. */
+  method: "exact" | "asymp";
+}
+
+/** SciPy's "auto" computes exactly while both samples hold at most this many values. */
+export const KS_MAX_AUTO_N = 10_000;
 
 /**
- * Two-sample Kolmogorov-Smirnov, as scipy.stats.ks_2samp computes it (method "auto").
+ * Two-sample Kolmogorov-Smirnov test, as scipy.stats.ks_2samp(a, b, alternative, method) computes it.
  *
- * Statistic: D = max over the pooled values v of |F₁(v) − F₂(v)| with F the empirical CDFs (right-continuous).
- * p-value, exact branch (SciPy's "auto" uses it when max(n₁, n₂) ≤ 10,000): D is rounded onto the lattice
- * h / lcm(n₁, n₂) and P(D ≥ d) counted over lattice paths: for n₁ = n₂ by the alternating binomial sum in Horner form
- * (Hodges 1958), otherwise by the probability that a uniformly random path leaves the band |x/m − y/n| < h/lcm
- * (SciPy's _compute_outer_prob_inside_method). The asymptotic branch for larger samples (SciPy: kstwo.sf(D, round(en)))
- * is still to be ported; see the statistics issue.
+ * Statistic: with F₁, F₂ the right-continuous empirical CDFs over the pooled values, D⁺ = max(F₁ − F₂),
+ * D⁻ = max(0, max(F₂ − F₁)), and D = max(D⁺, D⁻), reported with sign +1 when they tie, as in SciPy.
+ * p-value:
+ * - method "auto" (default): exact when max(n₁, n₂) ≤ 10,000, asymptotic otherwise;
+ * - exact (ks-exact.ts): lattice path counts; if that fails (overflow), the asymptotic value with D on the lattice;
+ * - asymptotic, two-sided: the one-sample distribution with n = round(n₁n₂/(n₁+n₂)) (half to even), i.e.
+ *   kstwo.sf(D, n) (kolmogorov.ts);
+ * - asymptotic, one-sided: Hodges' (1958) eq. 5.3, exp(−2z² − 2z(m + 2n)/√(mn(m+n))/3) with z = D√(mn/(m+n)) and m
+ *   the larger sample.
+ * The p-value is clipped to [0, 1]. Reference: scipy/stats/_stats_py.py (SciPy 1.17), checked against it in the
+ * fixtures, including samples beyond 10,000 values.
  */
+export function ks2samp(a: readonly number[], b: readonly number[], opts: { alternative?: Alternative; method?: KsMethod } = {}): KsResult {
+  const alternative = opts.alternative ?? "two-sided";
+  const method = opts.method ?? "auto";
+  if (!["two-sided", "less", "greater"].includes(alternative)) throw new StatsInputError(`alternative is "${alternative}"; use two-sided, less or greater`);
+  if (!["auto", "exact", "asymp"].includes(method)) throw new StatsInputError(`method is "${method}"; use auto, exact or asymp`);
+  const s = ksStatistic(a, b);
+  const n1 = a.length;
+  const n2 = b.length;
+  const useMinus = alternative === "less" || (alternative === "two-sided" && s.dMinus > s.dPlus);
+  let d = useMinus ? s.dMinus : s.dPlus;
+  const statisticLocation = useMinus ? s.minLocation : s.maxLocation;
 
-/** D, F₁ − F₂ at its largest and smallest, on sorted samples. */
-export function ksStatistic(a: readonly number[], b: readonly number[]): { d: number; dPlus: number; dMinus: number } {
+  let mode: "exact" | "asymp" = method === "auto" ? (Math.max(n1, n2) <= KS_MAX_AUTO_N ? "exact" : "asymp") : method;
+  if (mode === "exact" && !exactFeasible(n1, n2)) mode = "asymp";
+  let pvalue: number | null = null;
+  if (mode === "exact") {
+    const exact = ksExactPvalue(n1, n2, d, alternative);
+    d = exact.d;
+    pvalue = exact.pvalue;
+    if (pvalue === null) mode = "asymp";
+  }
+  if (pvalue === null) {
+    const [m, n] = n1 >= n2 ? [n1, n2] : [n2, n1];
+    const en = (m * n) / (m + n);
+    if (alternative === "two-sided") pvalue = kolmogorovSf(roundHalfEven(en), d);
+    else {
+      const z = Math.sqrt(en) * d;
+      pvalue = Math.exp(-2 * z * z - (2 * z * (m + 2 * n)) / Math.sqrt(m * n * (m + n)) / 3);
+    }
+  }
+  return { statistic: d, pvalue: Math.min(1, Math.max(0, pvalue)), statisticLocation, statisticSign: useMinus ? -1 : 1, method: mode };
+}
+
+function roundHalfEven(v: number): number {
+  const r = Math.round(v);
+  return r - v === 0.5 && r % 2 !== 0 ? r - 1 : r;
+}
+
+/**
+ * D⁺ = max(F₁ − F₂), D⁻ = clip(−min(F₁ − F₂), 0, 1), D = the larger, and where each is reached: the first pooled value
+ * in SciPy's order (all of the first sample's sorted values, then the second's) at which F₁ − F₂ takes its extreme.
+ */
+export function ksStatistic(a: readonly number[], b: readonly number[]) {
   finiteSample("a", a);
   finiteSample("b", b);
   const x = Float64Array.from(a).sort();
@@ -21,75 +86,40 @@ export function ksStatistic(a: readonly number[], b: readonly number[]): { d: nu
   const n2 = y.length;
   let i = 0;
   let j = 0;
-  let maxDiff = -Infinity;
-  let minDiff = Infinity;
+  // Extremes among values present in the first sample, and among values present in the second.
+  let maxA = -Infinity;
+  let maxAt = NaN;
+  let maxB = -Infinity;
+  let maxBt = NaN;
+  let minA = Infinity;
+  let minAt = NaN;
+  let minB = Infinity;
+  let minBt = NaN;
   // Walk the pooled values in order; after all copies of a value are counted on both sides, compare the CDFs.
   while (i < n1 || j < n2) {
     const v = j >= n2 || (i < n1 && x[i] <= y[j]) ? x[i] : y[j];
+    const i0 = i;
+    const j0 = j;
     while (i < n1 && x[i] === v) i++;
     while (j < n2 && y[j] === v) j++;
     const diff = i / n1 - j / n2;
-    if (diff > maxDiff) maxDiff = diff;
-    if (diff < minDiff) minDiff = diff;
-  }
-  const dPlus = maxDiff;
-  const dMinus = Math.min(Math.max(-minDiff, 0), 1);
-  return { d: dMinus > dPlus ? dMinus : dPlus, dPlus, dMinus };
-}
-
-function gcd(a: number, b: number): number {
-  while (b) [a, b] = [b, a % b];
-  return a;
-}
-
-/** P(D_{n,n} ≥ h/n), SciPy's _compute_prob_outside_square. */
-export function probOutsideSquare(n: number, h: number): number {
-  let p = 0;
-  for (let k = Math.floor(n / h); k >= 0; k--) {
-    let p1 = 1.0;
-    for (let j = 0; j < h; j++) p1 = ((n - k * h - j) * p1) / (n + k * h + j + 1);
-    p = p1 * (1.0 - p);
-  }
-  return 2 * p;
-}
-
-/** The probability that a random lattice path from (0,0) to (m,n) leaves the band, SciPy's _compute_outer_prob_inside_method. */
-export function probOutsideBand(m0: number, n0: number, g: number, h: number): number {
-  const [m, n] = m0 >= n0 ? [m0, n0] : [n0, m0];
-  const mg = m / g;
-  const ng = n / g;
-  let minj = 0;
-  let maxj = Math.min(Math.ceil(h / mg), n + 1);
-  let curlen = maxj - minj;
-  const lenA = Math.min(2 * maxj + 2, n + 1);
-  const A = new Float64Array(lenA).fill(1);
-  A.fill(0, minj, maxj);
-  for (let i = 1; i <= m; i++) {
-    const lastminj = minj;
-    const lastlen = curlen;
-    minj = Math.min(Math.max(Math.floor((ng * i - h) / mg) + 1, 0), n);
-    maxj = Math.min(Math.ceil((ng * i + h) / mg), n + 1);
-    if (maxj <= minj) return 1.0;
-    let val = minj === 0 ? 0.0 : 1.0;
-    for (let jj = 0; jj < maxj - minj; jj++) {
-      const j = jj + minj;
-      val = (A[jj + minj - lastminj] * i + val * j) / (i + j);
-      A[jj] = val;
+    if (i > i0) {
+      if (diff > maxA) [maxA, maxAt] = [diff, v];
+      if (diff < minA) [minA, minAt] = [diff, v];
     }
-    curlen = maxj - minj;
-    if (lastlen > curlen) A.fill(1, maxj - minj, maxj - minj + (lastlen - curlen));
+    if (j > j0) {
+      if (diff > maxB) [maxB, maxBt] = [diff, v];
+      if (diff < minB) [minB, minBt] = [diff, v];
+    }
   }
-  return A[maxj - minj - 1];
-}
-
-/** The exact two-sided p-value for statistic d, as SciPy's _attempt_exact_2kssamp: null when it cannot be computed. */
-export function ksExactTwoSided(n1: number, n2: number, d: number): { d: number; pvalue: number } | null {
-  const g = gcd(n1, n2);
-  const lcm = (n1 / g) * n2;
-  const h = Math.round(d * lcm);
-  const dl = h / lcm;
-  if (h === 0) return { d: dl, pvalue: 1.0 };
-  const p = n1 === n2 ? probOutsideSquare(n1, h) : probOutsideBand(n1, n2, g, h);
-  if (!(p >= 0 && p <= 1)) return null;
-  return { d: dl, pvalue: p };
+  const dPlus = Math.max(maxA, maxB);
+  const minDiff = Math.min(minA, minB);
+  const dMinus = Math.min(Math.max(-minDiff, 0), 1);
+  return {
+    d: dMinus > dPlus ? dMinus : dPlus,
+    dPlus,
+    dMinus,
+    maxLocation: maxA === dPlus ? maxAt : maxBt,
+    minLocation: minA === minDiff ? minAt : minBt,
+  };
 }
