@@ -1,4 +1,5 @@
 import { smirnovSf } from "./smirnov";
+import { StatsInputError, finiteNumber } from "./validate";
 
 /**
  * The two-sided Kolmogorov-Smirnov distribution: P(Dₙ ≥ x) for Dₙ = sup |Fₙ − F| with n observations, as
@@ -255,7 +256,8 @@ export function kolmogorovCdfPelzGood(n: number, x: number): number {
 
 /** P(Dₙ ≥ x), scipy.stats.kstwo.sf(x, n). */
 export function kolmogorovSf(n: number, x: number): number {
-  if (!(Number.isInteger(n) && n > 0) || Number.isNaN(x)) throw new RangeError(`kolmogorovSf(${n}, ${x}) is outside its domain`);
+  if (!(Number.isInteger(n) && n > 0)) throw new StatsInputError(`n is ${n}; it must be a whole number of observations, at least 1`);
+  finiteNumber("x", x);
   if (x >= 1) return 0;
   if (x <= 0) return 1;
   const t = n * x;

@@ -45,10 +45,11 @@ describe("kolmogorovSf against scipy.stats.kstwo.sf, across each region of the m
     expect(Math.abs(sf - c.sf)).toBeLessThanOrEqual(1e-9);
   });
 
-  it("is 1 at 0 and 0 at 1, and refuses a non-integral n", () => {
+  it("is 1 at 0 and 0 at 1, and names a bad argument", () => {
     expect(kolmogorovSf(10, 0)).toBe(1);
     expect(kolmogorovSf(10, 1)).toBe(0);
-    expect(() => kolmogorovSf(10.5, 0.2)).toThrow(RangeError);
+    expect(() => kolmogorovSf(10.5, 0.2)).toThrow(/^n is 10.5; it must be a whole number/);
+    expect(() => kolmogorovSf(10, Number.NaN)).toThrow(/^x is NaN/);
   });
 });
 

@@ -23,7 +23,9 @@ export function psiFromShares(expectedShares: readonly number[], actualShares: r
   for (let i = 0; i < expectedShares.length; i++) {
     const e = Math.max(expectedShares[i], PSI_EPSILON);
     const a = Math.max(actualShares[i], PSI_EPSILON);
-    if (expectedShares[i] < 0 || actualShares[i] < 0) throw new StatsInputError(`shares must not be negative (bin ${i})`);
+    for (const [name, shares] of [["expectedShares", expectedShares], ["actualShares", actualShares]] as const) {
+      if (shares[i] < 0) throw new StatsInputError(`${name}[${i}] is ${shares[i]}; a share must not be negative`);
+    }
     total += (a - e) * Math.log(a / e);
   }
   return total;
@@ -39,6 +41,7 @@ export function psiEdges(expected: readonly number[], opts: { bins?: number; edg
     return [...opts.edges];
   }
   const bins = finiteNumber("bins", opts.bins ?? 10, [2, 1_000]);
+  if (!Number.isInteger(bins)) throw new StatsInputError(`bins is ${bins}; it must be a whole number`);
   if (!Number.isInteger(bins)) throw new StatsInputError(`bins is ${bins}; it must be a whole number`);
   const sorted = Float64Array.from(expected).sort();
   const cuts: number[] = [];
