@@ -1,0 +1,98 @@
+import { currentReports } from "@/lib/registry/rules";
+import type { EffectiveGate, EffectivePolicy, EffectiveStage } from "../merge";
+import type { GateType } from "../schema";
+
+/** Everything a gate may look at. Plain data: gate evaluation is a pure function of it (and `now`). */
+export type ReportInput = { id: string; kind: string; payload: unknown; createdAt: Date | string };
+export type Column = { name: string; type: string; optional?: boolean };
+export type VersionInput = {
+  version: number;
+  status: string;
+  artifactUri: string;
+  artifactChecksum: string;
+  signature: { inputs: Column[]; outputs: Column[] } | null;
+  commitSha: string | null;
+  dataHash: string | null;
+  featureSetVersion: string | null;
+  environment: { imageDigest: string | null; lockfileHash: string | null; runtime: string | null; accelerator: string | null; resourceClass: string | null };
+  reports: ReportInput[];
+};
+/** One move of an alias. `gatesPassed`: whether the move came from a request whose gates passed (null: unknown, e.g. set directly). */
+export type AliasMove = { alias: string; fromVersion: number | null; toVersion: number | null; at: Date | string; gatesPassed: boolean | null };
+export type GateContext = {
+  model: { name: string; riskTier: string };
+  policy: EffectivePolicy;
+  stage: EffectiveStage;
+  version: VersionInput;
+  /** The version holding the stage's alias now, if any. */
+  holder: VersionInput | null;
+  aliases: Record<string, number>;
+  history: AliasMove[];
+  now: Date;
+};
+
+export type GateStatus = "pass" | "fail" | "warn" | "missing-evidence";
+export type GateDetail = { label: string; value: string; status?: GateStatus };
+export type GateResult = {
+  id: string;
+  type: GateType;
+  status: GateStatus;
+  /** One sentence a non-engineer approver understands. */
+  summary: string;
+  observed: Record<string, unknown> | null;
+  threshold: Record<string, unknown> | null;
+  /** Ids of the reports the gate used. */
+  evidence: string[];
+  details: GateDetail[];
+  onFail: string | null;
+  mandatory: boolean;
+  source: "default" | "model";
+};
+
+export type Outcome = Omit<GateResult, "id" | "type" | "onFail" | "mandatory" | "source" | "details" | "evidence" | "observed" | "threshold"> &
+  Partial<Pick<GateResult, "details" | "evidence" | "observed" | "threshold">>;
+
+export function result(gate: EffectiveGate, o: Outcome): GateResult {
+  return {
+    id: gate.id,
+    type: gate.type,
+    status: o.status,
+    summary: o.summary,
+    observed: o.observed ?? null,
+    threshold: o.threshold ?? null,
+    evidence: o.evidence ?? [],
+    details: o.details ?? [],
+    onFail: o.status === "fail" || o.status === "missing-evidence" ? (gate.onFail ?? null) : null,
+    mandatory: gate.mandatory,
+    source: gate.source,
+  };
+}
+
+/** The newest report of a kind (optionally also matching `where`). */
+export function newest(version: VersionInput, kind: string, where?: (payload: Record<string, unknown>) => boolean): ReportInput | null {
+  const matching = version.reports.filter((r) => r.kind === kind && (!where || where(r.payload as Record<string, unknown>)));
+  return currentReports(matching)[0] ?? null;
+}
+
+/** Numbers as people read them: no float noise, at most six significant digits. */
+export function fmt(v: number): string {
+  if (!Number.isFinite(v)) return String(v);
+  return String(Number(v.toPrecision(6)));
+}
+
+export function list(items: readonly string[], max = 5): string {
+  const shown = items.slice(0, max);
+  const rest = items.length - shown.length;
+  const body = shown.length <= 1 ? shown.join("") : `${shown.slice(0, -1).join(", ")} and ${shown.at(-1)}`;
+  return rest > 0 ? `${shown.join(", ")} and ${rest} more` : body;
+}
+
+export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
+
+export function holderName(ctx: GateContext): string {
+  return ctx.holder ? `v${ctx.holder.version}, the current @${ctx.stage.alias}` : `@${ctx.stage.alias}`;
+}
+
+export function missingReport(kind: string, what: string): Outcome {
+  return { status: "missing-evidence", summary: `No ${kind} report is attached to this version, so ${what} cannot be checked.` };
+}
