@@ -18,7 +18,7 @@ const HELP = `Usage: npm run gatehouse -- <command> [options]
 Commands:
   token create --name <name> (--user <email> | --scope <scope>...)
                       Create an API token. Prints it alone on the last line; it is never shown again.
-                      Scopes: registry:read registry:write promotions:request metrics:write serving:read aliases:rollback
+                      Scopes: registry:read registry:write promotions:request metrics:write serving:read aliases:rollback policies:write
   token list          List active tokens (never their secrets).
   token revoke <id>   Revoke a token at once.
   user create --email <email> --name <name> [--role <role>[@<team>]...]
@@ -127,7 +127,7 @@ async function main(argv: string[]): Promise<number> {
 
 main(process.argv.slice(2))
   .then(async (code) => {
-    await db.$disconnect().catch(() => {});
+    await Promise.resolve().then(() => db.$disconnect()).catch(() => {}); // no client was made when no command needed one
     process.exit(code);
   })
   .catch(async (err) => {
@@ -135,6 +135,6 @@ main(process.argv.slice(2))
     else if (err instanceof AppError) console.error(err.message);
     else if (err instanceof Error && /Unknown option|unexpected argument/i.test(err.message)) console.error(`${err.message}\n\n${HELP}`);
     else console.error(err);
-    await db.$disconnect().catch(() => {});
+    await Promise.resolve().then(() => db.$disconnect()).catch(() => {}); // no client was made when no command needed one
     process.exit(1);
   });

@@ -17,6 +17,7 @@ const SCOPE_HELP: Record<(typeof SCOPES)[number], string> = {
   "metrics:write": "send live metrics",
   "serving:read": "resolve aliases and routing",
   "aliases:rollback": "roll protected aliases back",
+  "policies:write": "set promotion policies (CI)",
 };
 
 function ShownOnce({ name, secret }: { name: string; secret: string }) {

@@ -1,10 +1,13 @@
+/** Where a problem is: a field path, and for documents such as policies the line and column too. */
+export type ErrorDetail = { path: string; message: string; line?: number; column?: number };
+
 /** An error a user can act on: it carries the HTTP status, a stable code and, for bad input, where it is. */
 export class AppError extends Error {
   constructor(
     readonly status: number,
     readonly code: string,
     message: string,
-    readonly details?: { path: string; message: string }[],
+    readonly details?: ErrorDetail[],
   ) {
     super(message);
     this.name = "AppError";
@@ -19,6 +22,8 @@ export const forbidden = (message: string) => new AppError(403, "forbidden", mes
 export const notFound = (message: string) => new AppError(404, "not_found", message);
 export const conflict = (message: string, details?: { path: string; message: string }[]) =>
   new AppError(409, "conflict", message, details);
+/** A well-formed request whose document says something invalid (a policy with errors): every problem listed. */
+export const unprocessable = (message: string, details: ErrorDetail[]) => new AppError(422, "invalid_document", message, details);
 export const unavailable = (message = "The database is unavailable; try again shortly.") =>
   new AppError(503, "unavailable", message);
 

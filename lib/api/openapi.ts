@@ -1,6 +1,7 @@
 import { z, type ZodType } from "zod";
 import { ZCreateTeamInput, ZCreateTokenInput, ZCreateUserInput, ZListQuery, ZReasonInput, ZResetPasswordInput, ZRoleGrantInput } from "@/lib/auth/schemas";
 import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { ZGatesQuery, ZPolicyVersionQuery, ZPutPolicyInput, ZValidatePolicyInput } from "@/lib/policy/schemas";
 import { ZReportInput, ZReportsQuery } from "@/lib/registry/report-schemas";
 import { ZCreateModelInput, ZCreateVersionInput, ZLineageQuery, ZListModelsQuery, ZPageQuery, ZSetAliasInput, ZUpdateVersionInput } from "@/lib/registry/schemas";
 import pkg from "@/package.json";
@@ -27,6 +28,12 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Resolve model@alias (serving; ETag, 304)", permission: "serving.read" },
   { method: "put", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Point an unprotected alias at a version", permission: "aliases.set", body: ZSetAliasInput },
   { method: "delete", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Delete an unprotected alias", permission: "aliases.set", query: ZReasonInput },
+  { method: "get", path: "/api/v1/models/{name}/versions/{version}/gates", summary: "Dry-run the gates for moving a version to ?stage=", permission: "registry.read", query: ZGatesQuery },
+  { method: "get", path: "/api/v1/models/{name}/policy", summary: "A model's policy (newest, or ?version=)", permission: "registry.read", query: ZPolicyVersionQuery },
+  { method: "put", path: "/api/v1/models/{name}/policy", summary: "Save a new version of a model's policy (YAML text and a comment)", permission: "policies.manage", body: ZPutPolicyInput },
+  { method: "get", path: "/api/v1/policies/default", summary: "The organisation default policy (newest, or ?version=)", permission: "registry.read", query: ZPolicyVersionQuery },
+  { method: "put", path: "/api/v1/policies/default", summary: "Save a new version of the organisation default", permission: "policies.manage", body: ZPutPolicyInput },
+  { method: "post", path: "/api/v1/policies/validate", summary: "Validate a policy text: 200, or 422 with each error's path, line and column", permission: "registry.read", body: ZValidatePolicyInput },
   { method: "get", path: "/api/v1/lineage", summary: "Versions trained from a data hash or commit", permission: "registry.read", query: ZLineageQuery },
   { method: "get", path: "/api/v1/users", summary: "List users", permission: "users.manage", query: ZListQuery },
   { method: "post", path: "/api/v1/users", summary: "Create a user, or invite one (no password)", permission: "users.manage", body: ZCreateUserInput, status: 201 },
@@ -58,7 +65,7 @@ const ErrorSchema = {
       properties: {
         code: { type: "string" },
         message: { type: "string" },
-        details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" } } } },
+        details: { type: "array", items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" }, line: { type: "integer" }, column: { type: "integer" } } } },
       },
     },
   },
@@ -85,6 +92,7 @@ export function openApiDocument() {
         "404": { description: "Not found", content: { "application/json": { schema: ErrorSchema } } },
         ...(op.method !== "get" ? { "409": { description: "Conflicts with the current state", content: { "application/json": { schema: ErrorSchema } } } } : {}),
         ...(op.body ? { "415": { description: "Body is not JSON", content: { "application/json": { schema: ErrorSchema } } } } : {}),
+        ...(op.path.includes("polic") && op.method !== "get" ? { "422": { description: "The policy is invalid: each error with path, line and column", content: { "application/json": { schema: ErrorSchema } } } } : {}),
         ...(op.path.endsWith("/aliases/{alias}") && op.method === "get" ? { "304": { description: "Not modified (If-None-Match matched the ETag)" } } : {}),
         "413": { description: "Body over 1 MB", content: { "application/json": { schema: ErrorSchema } } },
       },

@@ -6,9 +6,9 @@ import { authenticateRequest } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/require";
 import type { Actor, Permission } from "@/lib/auth/permissions";
 import { fromDatabaseError } from "./db-errors";
-import { AppError, badRequest, forbidden, isDatabaseUnavailable, unauthorized, unavailable } from "./errors";
+import { AppError, badRequest, type ErrorDetail, forbidden, isDatabaseUnavailable, unauthorized, unavailable } from "./errors";
 
-export type ErrorBody = { error: { code: string; message: string; details?: { path: string; message: string }[]; requestId?: string } };
+export type ErrorBody = { error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string } };
 
 export function zodDetails(err: ZodError): { path: string; message: string }[] {
   return err.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));

@@ -16,7 +16,7 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
 };
 
 /** Service tokens hold scopes instead of roles; each scope grants a fixed set of permissions on every team. */
-export const SCOPES = ["registry:read", "registry:write", "promotions:request", "metrics:write", "serving:read", "aliases:rollback"] as const;
+export const SCOPES = ["registry:read", "registry:write", "promotions:request", "metrics:write", "serving:read", "aliases:rollback", "policies:write"] as const;
 export type Scope = (typeof SCOPES)[number];
 
 /**
@@ -134,7 +134,7 @@ export const PERMISSIONS = {
     description: "Edit the organisation default and model promotion policies",
     level: "global",
     roles: ["admin"],
-    scopes: [],
+    scopes: ["policies:write"],
   },
 } as const satisfies Record<string, PermissionSpec>;
 
