@@ -5,8 +5,10 @@ import type { Actor } from "@/lib/auth/permissions";
 import { setAlias } from "@/lib/registry/aliases";
 import { createModel } from "@/lib/registry/models";
 import type { TReportInput } from "@/lib/registry/report-schemas";
+import { putModelPolicy } from "@/lib/policy/policies";
 import { addReport } from "@/lib/registry/reports";
 import { registerVersion } from "@/lib/registry/versions";
+import { DEMO_POLICIES } from "./demo-policies";
 
 const hex = (seed: string, n = 64) => createHash("sha256").update(seed).digest("hex").slice(0, n);
 /** A small deterministic pseudo-random sequence, so demo numbers are the same on every machine. */
@@ -20,8 +22,25 @@ function series(seed: string, n: number, mean: number, spread: number): number[]
   return out;
 }
 
-type DemoVersion = { auc: number; loss: number; p99: number; reproducible?: boolean; note: string; gpu?: boolean };
-type DemoModel = { name: string; team: string; riskTier: "standard" | "regulated"; description: string; feature: string; versions: DemoVersion[]; aliases: Record<string, number> };
+/**
+ * Flags give the policy readiness panel one version per outcome: drift ("shifted" amounts), fairness ("skewed"
+ * rates), missing evidence ("metrics-only": evaluation still running), failing tests or data checks, a high CVE.
+ */
+type DemoVersion = {
+  auc: number;
+  loss: number;
+  p99: number;
+  reproducible?: boolean;
+  note: string;
+  gpu?: boolean;
+  drift?: "shifted";
+  fairness?: "skewed";
+  evidence?: "metrics-only";
+  failingTest?: boolean;
+  failingCheck?: boolean;
+  highCve?: boolean;
+};
+type DemoModel = { name: string; team: string; riskTier: "standard" | "regulated"; description: string; feature: string; versions: DemoVersion[]; aliases: Record<string, number>; cleanScans?: boolean };
 
 const MODELS: DemoModel[] = [
   {
@@ -31,10 +50,11 @@ const MODELS: DemoModel[] = [
     description: "Scores card transactions for fraud in real time; blocks above 0.92.",
     feature: "fraud-features",
     versions: [
-      { auc: 0.902, loss: 0.231, p99: 18, note: "baseline gradient-boosted trees" },
+      { auc: 0.902, loss: 0.231, p99: 18, note: "baseline gradient-boosted trees", failingTest: true, highCve: true },
       { auc: 0.914, loss: 0.219, p99: 17, note: "added merchant velocity features" },
       { auc: 0.921, loss: 0.207, p99: 15, note: "retrained on October data" },
       { auc: 0.928, loss: 0.201, p99: 16, note: "deeper trees, recalibrated", gpu: true },
+      { auc: 0.931, loss: 0.198, p99: 15, note: "weekly retrain on November data (transaction amounts shifted)", drift: "shifted" },
     ],
     aliases: { champion: 3, challenger: 4, staging: 4 },
   },
@@ -45,11 +65,12 @@ const MODELS: DemoModel[] = [
     description: "Probability of default for consumer credit applications.",
     feature: "credit-bureau-features",
     versions: [
-      { auc: 0.781, loss: 0.412, p99: 40, note: "logistic regression baseline" },
-      { auc: 0.803, loss: 0.395, p99: 42, note: "monotonic GBM" },
-      { auc: 0.809, loss: 0.391, p99: 44, note: "experimental: bureau snapshot not pinned", reproducible: false },
+      { auc: 0.884, loss: 0.312, p99: 40, note: "logistic regression baseline", failingCheck: true },
+      { auc: 0.912, loss: 0.295, p99: 42, note: "monotonic GBM" },
+      { auc: 0.917, loss: 0.291, p99: 44, note: "experimental: bureau snapshot not pinned, thin-file applicants reweighted", reproducible: false, fairness: "skewed" },
     ],
-    aliases: { champion: 2 },
+    aliases: { champion: 2, staging: 2 },
+    cleanScans: true,
   },
   {
     name: "recsys-ranker",
@@ -69,7 +90,10 @@ const MODELS: DemoModel[] = [
     riskTier: "standard",
     description: "Flags subscribers likely to cancel within 30 days.",
     feature: "subscriber-features",
-    versions: [{ auc: 0.842, loss: 0.331, p99: 25, note: "first production model" }],
+    versions: [
+      { auc: 0.842, loss: 0.331, p99: 25, note: "first production model" },
+      { auc: 0.851, loss: 0.327, p99: 24, note: "nightly retrain; evaluation still running", evidence: "metrics-only" },
+    ],
     aliases: { champion: 1 },
   },
 ];
@@ -77,14 +101,22 @@ const MODELS: DemoModel[] = [
 function reportsFor(model: DemoModel, v: DemoVersion, n: number): TReportInput[] {
   const seed = `${model.name}-${n}`;
   const p50 = Math.round(v.p99 * 0.3);
+  const metrics: TReportInput = { kind: "offline-metrics", payload: { dataset: { name: `${model.name}-holdout-2026-10`, hash: `sha256:${hex(`${seed}-holdout`)}` }, metrics: { auc: v.auc, log_loss: v.loss, precision_at_1pct_fpr: Math.round(v.auc * 0.8 * 1000) / 1000 } } };
+  if (v.evidence === "metrics-only") return [metrics];
+  const amountMean = v.drift === "shifted" ? 68 : 51;
+  const groups =
+    v.fairness === "skewed"
+      ? [{ group: "18-29", count: 4210, positiveRate: 0.19, truePositiveRate: 0.71, falsePositiveRate: 0.05 }, { group: "30-49", count: 9120, positiveRate: 0.12, truePositiveRate: 0.8, falsePositiveRate: 0.03 }, { group: "50+", count: 5230, positiveRate: 0.11, truePositiveRate: 0.82, falsePositiveRate: 0.03 }]
+      : [{ group: "18-29", count: 4210, positiveRate: 0.031, truePositiveRate: 0.81, falsePositiveRate: 0.012 }, { group: "30-49", count: 9120, positiveRate: 0.028, truePositiveRate: 0.84, falsePositiveRate: 0.01 }, { group: "50+", count: 5230, positiveRate: 0.026, truePositiveRate: 0.83, falsePositiveRate: 0.011 }];
+  const findings = v.highCve ? [{ id: "CVE-2026-31337", severity: "high" as const, title: "libexpat heap overflow", package: "libexpat1" }] : model.cleanScans ? [] : [{ id: "CVE-2026-1001", severity: "low" as const, title: "zlib timing side channel", package: "zlib1g" }];
   return [
-    { kind: "offline-metrics", payload: { dataset: { name: `${model.name}-holdout-2026-10`, hash: `sha256:${hex(`${seed}-holdout`)}` }, metrics: { auc: v.auc, log_loss: v.loss, precision_at_1pct_fpr: Math.round(v.auc * 0.8 * 1000) / 1000 } } },
-    { kind: "tests", payload: { suites: [{ name: "unit", kind: "unit", passed: 48, failed: 0 }, { name: "feature contract", kind: "contract", passed: 12, failed: n === 1 ? 1 : 0, failures: n === 1 ? [{ test: "amount is non-negative", message: "3 rows with negative amount" }] : [] }, { name: "serving integration", kind: "integration", passed: 7, failed: 0 }] } },
-    { kind: "data-validation", payload: { dataset: `${model.feature} snapshot`, checks: [{ name: "no nulls in key columns", passed: true }, { name: "schema matches feature set", passed: true }, { name: "label rate within 3σ of last month", passed: n !== 2, details: n === 2 ? "label rate 4.1% vs 2.9% ± 0.3%" : undefined }] } },
-    { kind: "drift", payload: { features: [{ feature: "amount", reference: series(`${seed}-ref`, 200, 50, 30), current: series(`${seed}-cur`, 200, 55, 32) }, { feature: "account_age_days", reference: series(`${seed}-ref2`, 200, 400, 300), current: series(`${seed}-cur2`, 200, 390, 310) }] } },
-    { kind: "fairness", payload: { attribute: "age_band", groups: [{ group: "18-29", count: 4210, positiveRate: 0.031, truePositiveRate: 0.81, falsePositiveRate: 0.012 }, { group: "30-49", count: 9120, positiveRate: 0.028, truePositiveRate: 0.84, falsePositiveRate: 0.01 }, { group: "50+", count: 5230, positiveRate: 0.026, truePositiveRate: 0.83, falsePositiveRate: 0.011 }] } },
+    metrics,
+    { kind: "tests", payload: { suites: [{ name: "unit", kind: "unit", passed: 48, failed: 0 }, { name: "feature contract", kind: "contract", passed: 12, failed: v.failingTest ? 1 : 0, failures: v.failingTest ? [{ test: "amount is non-negative", message: "3 rows with negative amount" }] : [] }, { name: "serving integration", kind: "integration", passed: 7, failed: 0 }] } },
+    { kind: "data-validation", payload: { dataset: `${model.feature} snapshot`, checks: [{ name: "no nulls in key columns", passed: true }, { name: "schema matches feature set", passed: true }, { name: "label rate within 3σ of last month", passed: !v.failingCheck, details: v.failingCheck ? "label rate 4.1% vs 2.9% ± 0.3%" : undefined }] } },
+    { kind: "drift", payload: { features: [{ feature: "amount", reference: series(`${seed}-ref`, 500, 50, 30), current: series(`${seed}-cur`, 500, amountMean, 31) }, { feature: "account_age_days", reference: series(`${seed}-ref2`, 500, 400, 300), current: series(`${seed}-cur2`, 500, 395, 305) }] } },
+    { kind: "fairness", payload: { attribute: "age_band", groups } },
     { kind: "latency", payload: { percentilesMs: { p50, p95: Math.round(v.p99 * 0.7), p99: v.p99 }, throughputRps: 1200, concurrency: 32, durationSeconds: 300 } },
-    { kind: "security-scan", payload: { scanner: "trivy 0.56", findings: n === 1 ? [{ id: "CVE-2026-31337", severity: "high", title: "libexpat heap overflow", package: "libexpat1" }] : [{ id: "CVE-2026-1001", severity: "low", title: "zlib timing side channel", package: "zlib1g" }] } },
+    { kind: "security-scan", payload: { scanner: "trivy 0.56", findings } },
     { kind: "observability", payload: { links: [{ kind: "dashboard", title: `${model.name} live`, url: `https://grafana.example.com/d/${model.name}` }, { kind: "alert", title: "p99 latency", url: `https://alerts.example.com/rules/${model.name}-p99` }, { kind: "logs", title: "Serving logs", url: `https://logs.example.com/?q=model:${model.name}` }] } },
     { kind: "custom", payload: { title: "Model card", data: { intendedUse: model.description, owner: model.team, limitations: ["Trained on EU traffic only"] } } },
   ];
@@ -126,5 +158,7 @@ export async function seedDemoRegistry(actor: Actor): Promise<void> {
       for (const report of reportsFor(m, v, n)) await addReport({ actor, model: m.name, version: String(n), input: report });
     }
     for (const [alias, version] of Object.entries(m.aliases)) await setAlias({ actor, model: m.name, alias, input: { version, reason: "demo data" } });
+    const policy = DEMO_POLICIES[m.name];
+    if (policy) await putModelPolicy({ actor, model: m.name, input: { document: policy, comment: `Demo policy for ${m.name}, as documented in docs/policy.md` } });
   }
 }

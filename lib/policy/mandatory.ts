@@ -1,6 +1,6 @@
 import { SEVERITIES } from "@/lib/registry/report-schemas";
 import { durationSeconds } from "./duration";
-import type { Gate, GateOf } from "./schema";
+import { ENVIRONMENT_FIELDS, type Gate, type GateOf } from "./schema";
 
 /**
  * How a model policy's version of a mandatory gate loosens the organisation default's: one entry per loosened
@@ -19,20 +19,36 @@ const superset = (field: string, d: readonly string[] | undefined, m: readonly s
 };
 const same = (field: string, d: unknown, m: unknown, what: string): Loosening[] => (d === m ? [] : [{ field, message: `changes ${what} from ${String(d)} to ${String(m)}` }]);
 
+/** The features a drift gate treats as critical, as driftGate decides: every one unless some are named, minus those switched off. */
+function criticalFeatures(g: GateOf<"drift">): { all: boolean; names: string[]; off: string[] } {
+  const perFeature = Object.entries(g.features ?? {});
+  const flagged = perFeature.filter(([, f]) => f.critical).map(([name]) => name);
+  const off = perFeature.filter(([, f]) => f.critical === false).map(([name]) => name);
+  const all = g.critical === "all" || (g.critical === undefined && flagged.length === 0);
+  const names = all ? [] : [...(g.critical === "all" ? [] : (g.critical ?? [])), ...flagged].filter((name) => !off.includes(name));
+  return { all, names, off };
+}
+
+/** The fields environment-parity compares against the holder when the gate lists none (see environmentGate). */
+const HOLDER_FIELDS = ["runtime", "accelerator", "resourceClass"];
+
 export function loosenings(d: Gate, m: Gate): Loosening[] {
   if (m.enabled === false) return [{ field: "enabled", message: "switches it off" }];
   if (d.type !== m.type) return [{ field: "type", message: `changes its type from ${d.type} to ${m.type}` }];
   switch (d.type) {
     case "metric": {
       const g = m as GateOf<"metric">;
-      return [...same("metric", d.metric, g.metric, "the metric"), ...same("report", d.report, g.report, "the report"), ...tighterMin("min", d.min, g.min, "the minimum"), ...tighterMax("max", d.max, g.max, "the maximum")];
+      return [...same("metric", d.metric, g.metric, "the metric"), ...same("report", d.report, g.report, "the report"), ...same("dataset", d.dataset, g.dataset, "the dataset"), ...tighterMin("min", d.min, g.min, "the minimum"), ...tighterMax("max", d.max, g.max, "the maximum")];
     }
     case "no-regression": {
       const g = m as GateOf<"no-regression">;
       const dt = d.tolerance ?? { absolute: 0 };
       const mt = g.tolerance ?? { absolute: 0 };
+      // No tolerance (absolute 0) is the strictest there is, whichever kind the default uses.
       const tolerance =
-        (dt.absolute !== undefined) !== (mt.absolute !== undefined)
+        mt.absolute === 0
+          ? []
+          : (dt.absolute !== undefined) !== (mt.absolute !== undefined)
           ? [{ field: "tolerance", message: "changes the tolerance between absolute and relative" }]
           : [...tighterMax("tolerance.absolute", dt.absolute, mt.absolute, "the absolute tolerance"), ...tighterMax("tolerance.relative", dt.relative, mt.relative, "the relative tolerance")];
       return [...same("metric", d.metric, g.metric, "the metric"), ...same("report", d.report, g.report, "the report"), ...same("direction", d.direction, g.direction, "the direction"), ...tolerance];
@@ -45,16 +61,27 @@ export function loosenings(d: Gate, m: Gate): Loosening[] {
       return superset("checks", d.checks, (m as GateOf<"data-validation">).checks ?? [], "the required checks");
     case "drift": {
       const g = m as GateOf<"drift">;
-      const critical =
-        d.critical === "all" ? (g.critical === "all" ? [] : [{ field: "critical", message: "no longer treats every feature as critical" }]) : g.critical === "all" ? [] : superset("critical", d.critical, g.critical ?? [], "the critical features");
-      const perFeature = Object.entries(d.features ?? {}).flatMap(([name, f]) => {
+      const dc = criticalFeatures(d);
+      const mc = criticalFeatures(g);
+      const switchedOff = (names: string[]) => names.filter((name) => g.features?.[name]?.critical === false).map((name) => ({ field: `features.${name}.critical`, message: `no longer treats ${name} as critical` }));
+      const critical = dc.all
+        ? mc.all
+          ? switchedOff(mc.off.filter((name) => !dc.off.includes(name)))
+          : [{ field: "critical", message: "no longer treats every feature as critical" }]
+        : mc.all
+          ? switchedOff(dc.names)
+          : [...switchedOff(dc.names), ...superset("critical", dc.names.filter((name) => g.features?.[name]?.critical !== false), mc.names, "the critical features")];
+      // Per-feature limits, against the other side's limit for that feature (its own, else the gate's).
+      const featureNames = [...new Set([...Object.keys(d.features ?? {}), ...Object.keys(g.features ?? {})])];
+      const perFeature = featureNames.flatMap((name) => {
+        const df = d.features?.[name] ?? {};
         const mf = g.features?.[name] ?? {};
         const path = `features.${name}`;
+        const set = (k: "psiMax" | "ksMaxStatistic" | "ksMinPvalue") => df[k] !== undefined || mf[k] !== undefined;
         return [
-          ...tighterMax(`${path}.psiMax`, f.psiMax, mf.psiMax ?? g.psiMax, `${name}'s PSI limit`),
-          ...tighterMax(`${path}.ksMaxStatistic`, f.ksMaxStatistic, mf.ksMaxStatistic ?? g.ksMaxStatistic, `${name}'s KS statistic limit`),
-          ...tighterMin(`${path}.ksMinPvalue`, f.ksMinPvalue, mf.ksMinPvalue ?? g.ksMinPvalue, `${name}'s KS p-value floor`),
-          ...(f.critical && mf.critical === false ? [{ field: `${path}.critical`, message: `no longer treats ${name} as critical` }] : []),
+          ...(set("psiMax") ? tighterMax(`${path}.psiMax`, df.psiMax ?? d.psiMax, mf.psiMax ?? g.psiMax, `${name}'s PSI limit`) : []),
+          ...(set("ksMaxStatistic") ? tighterMax(`${path}.ksMaxStatistic`, df.ksMaxStatistic ?? d.ksMaxStatistic, mf.ksMaxStatistic ?? g.ksMaxStatistic, `${name}'s KS statistic limit`) : []),
+          ...(set("ksMinPvalue") ? tighterMin(`${path}.ksMinPvalue`, df.ksMinPvalue ?? d.ksMinPvalue, mf.ksMinPvalue ?? g.ksMinPvalue, `${name}'s KS p-value floor`) : []),
         ];
       });
       return [
@@ -80,7 +107,9 @@ export function loosenings(d: Gate, m: Gate): Loosening[] {
       return superset("require", d.require ?? ["dashboard", "alert", "logs"], (m as GateOf<"observability-ready">).require ?? ["dashboard", "alert", "logs"], "the required links");
     case "environment-parity": {
       const g = m as GateOf<"environment-parity">;
-      return [...same("against", d.against, g.against, "what it compares against"), ...superset("fields", d.fields ?? [], g.fields ?? [], "the compared fields")];
+      // No fields: the stage's declared ones (any of them) or the holder's usual three.
+      const dFields = d.fields ?? (d.against === "holder" ? HOLDER_FIELDS : ENVIRONMENT_FIELDS);
+      return [...same("against", d.against, g.against, "what it compares against"), ...superset("fields", dFields, g.fields ?? (d.fields ? [] : dFields), "the compared fields")];
     }
     case "stage-order": {
       const g = m as GateOf<"stage-order">;

@@ -74,10 +74,11 @@ export function newest(version: VersionInput, kind: string, where?: (payload: Re
   return currentReports(matching)[0] ?? null;
 }
 
-/** Numbers as people read them: no float noise, at most six significant digits. */
+/** Numbers as people read them: no float noise, four significant digits (whole numbers stay whole). */
 export function fmt(v: number): string {
   if (!Number.isFinite(v)) return String(v);
-  return String(Number(v.toPrecision(6)));
+  if (Number.isInteger(v)) return String(v);
+  return String(Number(v.toPrecision(4)));
 }
 
 export function list(items: readonly string[], max = 5): string {

@@ -13,7 +13,7 @@ const LATENCY_METRICS = ["p50", "p95", "p99", "throughputRps"];
 const ACRONYM = /^(auc|roc_auc|pr_auc|f1|rmse|mae|mse|mape|ndcg|map|mrr|ctr|tpr|fpr|ks|psi)$/i;
 
 function metricLabel(report: string, metric: string): string {
-  if (report === "latency") return metric === "throughputRps" ? "throughput" : `${metric} latency`;
+  if (report === "latency") return metric === "throughputRps" ? "throughput" : `latency ${metric}`;
   return ACRONYM.test(metric) ? metric.toUpperCase().replace(/_/g, " ") : metric;
 }
 function unit(report: string, metric: string): string {
@@ -44,8 +44,9 @@ export function metricGate(g: GateOf<"metric">, ctx: GateContext): Outcome {
   const base = { observed: { [g.metric]: m.value }, threshold, evidence: [m.report.id] };
   if (g.min !== undefined && m.value < g.min) return { ...base, status: "fail", summary: `${cap(label)} is ${fmt(m.value)}${u}, below the required minimum of ${fmt(g.min)}${u}.` };
   if (g.max !== undefined && m.value > g.max) return { ...base, status: "fail", summary: `${cap(label)} is ${fmt(m.value)}${u}, above the allowed maximum of ${fmt(g.max)}${u}.` };
-  const bounds = [g.min !== undefined ? `at least ${fmt(g.min)}${u}` : null, g.max !== undefined ? `at most ${fmt(g.max)}${u}` : null].filter(Boolean).join(" and ");
-  return { ...base, status: "pass", summary: `${cap(label)} is ${fmt(m.value)}${u}, within the required ${bounds}.` };
+  const bounds =
+    g.min !== undefined && g.max !== undefined ? `within the required range of ${fmt(g.min)} to ${fmt(g.max)}${u}` : g.min !== undefined ? `meeting the required minimum of ${fmt(g.min)}${u}` : `within the allowed maximum of ${fmt(g.max!)}${u}`;
+  return { ...base, status: "pass", summary: `${cap(label)} is ${fmt(m.value)}${u}, ${bounds}.` };
 }
 
 export function noRegressionGate(g: GateOf<"no-regression">, ctx: GateContext): Outcome {
@@ -56,7 +57,8 @@ export function noRegressionGate(g: GateOf<"no-regression">, ctx: GateContext): 
   if (ctx.holder.version === ctx.version.version) return { status: "pass", summary: `This version already holds @${ctx.stage.alias}; there is nothing to regress from.`, evidence: [mine.report.id] };
   const theirs = readMetric(ctx.holder, g.report, g.metric);
   if ("missing" in theirs) return { status: "missing-evidence", summary: `${cap(holderName(ctx))}, has ${theirs.missing}, so a regression in ${label} cannot be ruled out.`, evidence: [mine.report.id] };
-  const direction = g.direction ?? metricDirection(g.metric, mine.stated);
+  // Latency reports hold percentiles (lower is better) and throughput (higher is better); their names say neither.
+  const direction = g.direction ?? (g.report === "latency" ? (g.metric === "throughputRps" ? "higher" : "lower") : metricDirection(g.metric, mine.stated));
   const worsening = direction === "higher" ? theirs.value - mine.value : mine.value - theirs.value;
   const tolerance = g.tolerance ?? { absolute: 0 };
   const allowed = tolerance.absolute ?? (Math.abs(theirs.value) * (tolerance.relative ?? 0)) / 100;
