@@ -8,6 +8,7 @@ import { SignOutButton } from "./sign-out-button";
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/", label: "Overview", permission: "registry.read" },
   { href: "/models", label: "Models", permission: "registry.read" },
+  { href: "/policies", label: "Policy", permission: "registry.read" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/teams", label: "Teams", permission: "teams.manage" },
   { href: "/admin/tokens", label: "API tokens", permission: "tokens.manage" },

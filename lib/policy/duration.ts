@@ -28,6 +28,7 @@ export function formatDuration(seconds: number): string {
       return `${n} ${name}${n === 1 ? "" : "s"}`;
     }
   }
-  const hours = seconds / 3_600;
-  return hours >= 1 ? `${Number(hours.toFixed(1))} hours` : `${Math.round(seconds)} seconds`;
+  const hours = Number((seconds / 3_600).toFixed(1));
+  const n = hours >= 1 ? hours : Math.round(seconds);
+  return `${n} ${hours >= 1 ? "hour" : "second"}${n === 1 ? "" : "s"}`;
 }

@@ -126,7 +126,7 @@ describe("validateModelPolicy", () => {
     ],
     ["a mandatory gate switched off", ["stages:", "  production:", "    gates:", "      - id: scan", "        type: security-scan", "        enabled: false"], [["stages.production.gates[0].enabled", 6, 18, /switches it off/]]],
     ["a bound removed points at the gate", ["stages:", "  production:", "    gates:", "      - id: auc", "        type: metric", "        metric: auc", "        max: 1"], [["stages.production.gates[0]", 4, 9, /removes the minimum \(the default requires at least 0.9\)/]]],
-    ["a security threshold loosened", ["stages:", "  staging: {}", "  production:", "    gates:", "      - { id: lineage, type: lineage }", "      - { id: scan, type: security-scan, failOn: critical }"], [["stages.production.gates[1].failOn", 6, 45, /fails only from critical instead of from high/]]],
+    ["a security threshold loosened", ["stages:", "  staging: {}", "  production:", "    gates:", "      - { id: lineage, type: lineage }", "      - { id: scan, type: security-scan, failOn: critical }"], [["stages.production.gates[1].failOn", 6, 50, /fails only from critical instead of from high/]]],
   ] as [string, string[], Err[]][])("%s", (_n, lines, expected) => {
     const { doc, source } = parsed(...lines);
     const errors = validateModelPolicy(DEFAULT, doc, source);

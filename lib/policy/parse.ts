@@ -98,6 +98,8 @@ function yamlMessage(message: string): string {
 
 function issueToError(source: PolicySource, issue: z.core.$ZodIssue): PolicyError {
   if (issue.code === "unrecognized_keys") return { ...source.error(issue.path, issue.message, issue.keys[0]), path: formatPath([...issue.path, issue.keys[0]]) };
+  // A bad record key (a stage name): the key's own message, pointing at the key rather than its settings.
+  if (issue.code === "invalid_key") return { ...source.error(issue.path.slice(0, -1), issue.issues[0]?.message ?? issue.message, String(issue.path.at(-1))), path: formatPath(issue.path) };
   return source.error(issue.path, issue.message);
 }
 

@@ -42,11 +42,16 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
         title={model.name}
         description={model.description}
         actions={
-          champion && challenger ? (
-            <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/compare?a=${challenger.version}&b=${champion.version}`}>
-              Compare challenger with champion
+          <div className="flex flex-wrap gap-2">
+            <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/policy`}>
+              Promotion policy
             </Link>
-          ) : undefined
+            {champion && challenger && (
+              <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/compare?a=${challenger.version}&b=${champion.version}`}>
+                Compare challenger with champion
+              </Link>
+            )}
+          </div>
         }
       />
       <div className="mb-6 flex flex-wrap items-center gap-2 text-sm">

@@ -52,17 +52,17 @@ const table = (rows: Row[]) => it.each(rows)("%s", (_n, gate, setup, status, sum
 describe("metric", () => {
   const auc = { type: "metric", metric: "auc", min: 0.9 };
   table([
-    ["at or above min passes", auc, { reports: [metrics({ auc: 0.93 })] }, "pass", ["AUC is 0.93, within the required at least 0.9."]],
+    ["at or above min passes", auc, { reports: [metrics({ auc: 0.93 })] }, "pass", ["AUC is 0.93, meeting the required minimum of 0.9."]],
     ["exactly min passes", auc, { reports: [metrics({ auc: 0.9 })] }, "pass", ["AUC is 0.9"]],
     ["below min fails", auc, { reports: [metrics({ auc: 0.87 })] }, "fail", ["AUC is 0.87, below the required minimum of 0.9."]],
     ["above max fails", { type: "metric", metric: "log_loss", max: 0.3 }, { reports: [metrics({ log_loss: 0.41 })] }, "fail", ["Log_loss is 0.41, above the allowed maximum of 0.3."]],
-    ["both bounds", { type: "metric", metric: "recall", min: 0.5, max: 0.9 }, { reports: [metrics({ recall: 0.7 })] }, "pass", ["within the required at least 0.5 and at most 0.9"]],
+    ["both bounds", { type: "metric", metric: "recall", min: 0.5, max: 0.9 }, { reports: [metrics({ recall: 0.7 })] }, "pass", ["Recall is 0.7, within the required range of 0.5 to 0.9."]],
     ["newest report wins", auc, { reports: [metrics({ auc: 0.95 }, {}, "2026-03-01T00:00:00Z"), metrics({ auc: 0.85 }, {}, "2026-03-05T00:00:00Z")] }, "fail", ["AUC is 0.85"]],
     ["no report", auc, {}, "missing-evidence", ["This version has no offline-metrics report, so AUC cannot be checked."]],
     ["metric absent from report", auc, { reports: [metrics({ f1: 0.8 })] }, "missing-evidence", ["no auc in its newest offline-metrics report"]],
     ["dataset filter", { ...auc, dataset: "holdout-2026" }, { reports: [metrics({ auc: 0.95 })] }, "missing-evidence", ["no offline-metrics report on holdout-2026"]],
-    ["latency p95 within", { type: "metric", report: "latency", metric: "p95", max: 150 }, { reports: [latency(142)] }, "pass", ["P95 latency is 142 ms, within the required at most 150 ms."]],
-    ["latency p95 above", { type: "metric", report: "latency", metric: "p95", max: 150 }, { reports: [latency(180)] }, "fail", ["P95 latency is 180 ms, above the allowed maximum of 150 ms."]],
+    ["latency p95 within", { type: "metric", report: "latency", metric: "p95", max: 150 }, { reports: [latency(142)] }, "pass", ["Latency p95 is 142 ms, within the allowed maximum of 150 ms."]],
+    ["latency p95 above", { type: "metric", report: "latency", metric: "p95", max: 150 }, { reports: [latency(180)] }, "fail", ["Latency p95 is 180 ms, above the allowed maximum of 150 ms."]],
     ["throughput below", { type: "metric", report: "latency", metric: "throughputRps", min: 500 }, { reports: [latency(100)] }, "fail", ["Throughput is 400 requests/s, below the required minimum of 500 requests/s."]],
     ["unknown latency metric", { type: "metric", report: "latency", metric: "p90", max: 150 }, { reports: [latency(100)] }, "missing-evidence", ['no "p90" in latency reports (they hold p50, p95, p99, throughputRps)']],
   ]);
@@ -89,7 +89,7 @@ describe("no-regression", () => {
     ["lower-is-better improvement", { type: "no-regression", metric: "rmse" }, { reports: [metrics({ rmse: 1.2 })], holder: holder([metrics({ rmse: 1.5 })]) }, "pass", ["no worse"]],
     ["direction stated by the report", { type: "no-regression", metric: "score_gap" }, { reports: [metrics({ score_gap: 3 }, { direction: { score_gap: "lower" } })], holder: holder([metrics({ score_gap: 2 })]) }, "fail", ["1 worse"]],
     ["direction in the gate wins", { type: "no-regression", metric: "rmse", direction: "higher" }, { reports: [metrics({ rmse: 1.2 })], holder: holder([metrics({ rmse: 1.5 })]) }, "fail", ["0.3 worse"]],
-    ["latency report p95: higher is worse", { type: "no-regression", report: "latency", metric: "p95" }, { reports: [latency(160)], holder: holder([latency(140)]) }, "fail", ["P95 latency is 160 ms against 140 ms for v4 (@champion): 20 ms worse"]],
+    ["latency report p95: higher is worse", { type: "no-regression", report: "latency", metric: "p95" }, { reports: [latency(160)], holder: holder([latency(140)]) }, "fail", ["Latency p95 is 160 ms against 140 ms for v4 (@champion): 20 ms worse"]],
     ["latency report throughput: lower is worse", { type: "no-regression", report: "latency", metric: "throughputRps" }, { reports: [rep("latency", { percentilesMs: { p50: 1, p95: 2, p99: 3 }, throughputRps: 300 })], holder: holder([latency(140)]) }, "fail", ["100 requests/s worse"]],
   ]);
   it("observes both values and the worsening", () => {
@@ -171,7 +171,7 @@ describe("fairness", () => {
     ["equalized odds met", { type: "fairness", minEqualizedOddsRatio: 0.7 }, { reports: [fairness([{ group: "a", positiveRate: 0.3, truePositiveRate: 0.8, falsePositiveRate: 0.1 }, { group: "b", positiveRate: 0.1, truePositiveRate: 0.6, falsePositiveRate: 0.1 }])] }, "pass", ["The equalized-odds ratio is 0.75, at least the required 0.7."]],
     ["parity fails, odds missing: fail", { type: "fairness", minParityRatio: 0.8, minEqualizedOddsRatio: 0.8 }, { reports: [fairness(groups(0.1))] }, "fail", ["below the required 0.8; the equalized-odds ratio needs"]],
     ["attribute without a report", { type: "fairness", attribute: "gender" }, { reports: [fairness(groups(0.27))] }, "missing-evidence", ["No fairness (gender) report is attached"]],
-    ["attribute picks its report", { type: "fairness", attribute: "gender" }, { reports: [fairness(groups(0.27)), fairness([{ group: "f", positiveRate: 0.1 }, { group: "m", positiveRate: 0.3 }], "gender")] }, "fail", ["across gender is 0.333333"]],
+    ["attribute picks its report", { type: "fairness", attribute: "gender" }, { reports: [fairness(groups(0.27)), fairness([{ group: "f", positiveRate: 0.1 }, { group: "m", positiveRate: 0.3 }], "gender")] }, "fail", ["The parity ratio across gender is 0.3333 (lowest f at 0.1, highest m at 0.3), below the required 0.8."]],
   ]);
 });
 
@@ -333,8 +333,8 @@ describe("worked example: regulated credit-risk model to production", () => {
   });
   it.each([
     ["auc", { auc: 0.89, champion: 0.895 }, "AUC is 0.89, below the required minimum of 0.9."],
-    ["parity", { rates: [0.3, 0.2] }, "parity ratio across age_band is 0.666667"],
-    ["latency", { p95: 151 }, "P95 latency is 151 ms, above the allowed maximum of 150 ms."],
+    ["parity", { rates: [0.3, 0.2] }, "The parity ratio across age_band is 0.6667 (lowest 65+ at 0.2, highest 18-34 at 0.3), below the required 0.8."],
+    ["latency", { p95: 151 }, "Latency p95 is 151 ms, above the allowed maximum of 150 ms."],
     ["security", { findings: ["info", "low"] }, "1 finding at low or above: CVE-2 (low)"],
     ["lineage", { commitSha: null }, "the commit SHA is missing"],
     ["environment", { runtime: "python3.11" }, "runtime is python3.11 here, python3.12 in v6 (@champion)"],

@@ -3,12 +3,14 @@ import Link from "next/link";
 import { ReproBadge, StatusBadge } from "@/components/models/badges";
 import { HashRow } from "@/components/models/hash-row";
 import { ReportBody } from "@/components/models/report-view";
+import { ReadinessPanel } from "@/components/policy/readiness-panel";
 import { Forbidden } from "@/components/ui/forbidden";
 import { BackLink, Alert, Badge, Card, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
 import { linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
+import { versionReadiness } from "@/lib/policy/readiness";
 import { REPORT_KINDS, type ReportKind } from "@/lib/registry/report-schemas";
 import { listReports } from "@/lib/registry/reports";
 import { reportHasProblem } from "@/lib/registry/rules";
@@ -27,9 +29,10 @@ export default async function VersionPage({ params }: { params: Promise<{ name: 
   const { name, version } = await params;
   const load = async () => {
     const v = await getVersion({ actor: gate.actor, model: name, version });
-    return { v, reports: await listReports({ actor: gate.actor, model: name, version }) };
+    const [reports, readiness] = await Promise.all([listReports({ actor: gate.actor, model: name, version }), versionReadiness({ actor: gate.actor, model: name, version })]);
+    return { v, reports, readiness };
   };
-  const { v, reports } = await orNotFound(load());
+  const { v, reports, readiness } = await orNotFound(load());
   const current = reports.filter((r) => r.current).sort((x, y) => REPORT_KINDS.indexOf(x.kind as ReportKind) - REPORT_KINDS.indexOf(y.kind as ReportKind));
   const l = v.lineage;
   return (
@@ -127,6 +130,7 @@ export default async function VersionPage({ params }: { params: Promise<{ name: 
           </Card>
         </div>
       </div>
+      <ReadinessPanel model={v.model} readiness={readiness} />
       <section aria-labelledby="reports-heading" className="mt-8">
         <h2 id="reports-heading" className="mb-3 text-lg font-semibold">
           Evaluation reports
