@@ -100,6 +100,11 @@ function issueToError(source: PolicySource, issue: z.core.$ZodIssue): PolicyErro
   if (issue.code === "unrecognized_keys") return { ...source.error(issue.path, issue.message, issue.keys[0]), path: formatPath([...issue.path, issue.keys[0]]) };
   // A bad record key (a stage name): the key's own message, pointing at the key rather than its settings.
   if (issue.code === "invalid_key") return { ...source.error(issue.path.slice(0, -1), issue.issues[0]?.message ?? issue.message, String(issue.path.at(-1))), path: formatPath(issue.path) };
+  // zod's own wording for an absent key ("expected string, received undefined") says nothing to a policy author.
+  if (issue.code === "invalid_type" && /received undefined/.test(issue.message)) {
+    const key = issue.path.at(-1);
+    return source.error(issue.path, typeof key === "string" ? `${key} is required here (expected ${issue.expected})` : `A value is required here (expected ${issue.expected})`);
+  }
   return source.error(issue.path, issue.message);
 }
 

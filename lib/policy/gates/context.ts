@@ -90,8 +90,18 @@ export function list(items: readonly string[], max = 5): string {
 
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
+/** The current holder as a sentence's subject: "The current @champion (v22)". */
 export function holderName(ctx: GateContext): string {
-  return ctx.holder ? `v${ctx.holder.version}, the current @${ctx.stage.alias}` : `@${ctx.stage.alias}`;
+  return ctx.holder ? `The current @${ctx.stage.alias} (v${ctx.holder.version})` : `@${ctx.stage.alias}`;
+}
+
+/** A value next to its limit, with enough digits that a breach never reads as "0.2 > 0.2". */
+export function fmtAgainst(value: number, limit: number): string {
+  for (let digits = 4; digits <= 12; digits++) {
+    const v = String(Number(value.toPrecision(digits)));
+    if (v !== String(Number(limit.toPrecision(digits))) || value === limit) return Number.isInteger(value) ? String(value) : v;
+  }
+  return String(value);
 }
 
 export function missingReport(kind: string, what: string): Outcome {

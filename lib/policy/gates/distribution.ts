@@ -1,6 +1,6 @@
 import { equalizedOddsRatio, ks2samp, parityRatio, psi, psiFromShares } from "@/lib/stats";
 import type { GateOf } from "../schema";
-import { fmt, list, missingReport, newest, plural, type GateContext, type GateDetail, type GateStatus, type Outcome } from "./context";
+import { fmt, fmtAgainst, list, missingReport, newest, plural, type GateContext, type GateDetail, type GateStatus, type Outcome } from "./context";
 
 /** Gates over distributions: data drift (PSI, KS) per feature and fairness across groups. */
 
@@ -19,12 +19,12 @@ function measure(f: DriftFeature, g: GateOf<"drift">, critical: boolean): Featur
   const ks = samples ? ks2samp(f.reference!, f.current!) : null;
   const breaches: string[] = [];
   const unknown: string[] = [];
-  if (limits.psiMax !== undefined && value > limits.psiMax) breaches.push(`PSI ${fmt(value)} > ${fmt(limits.psiMax)}`);
+  if (limits.psiMax !== undefined && value > limits.psiMax) breaches.push(`PSI ${fmtAgainst(value, limits.psiMax)} > ${fmt(limits.psiMax)}`);
   if (limits.ksMaxStatistic !== undefined || limits.ksMinPvalue !== undefined) {
     if (!ks) unknown.push("KS needs samples, not a histogram");
     else {
-      if (limits.ksMaxStatistic !== undefined && ks.statistic > limits.ksMaxStatistic) breaches.push(`KS D ${fmt(ks.statistic)} > ${fmt(limits.ksMaxStatistic)}`);
-      if (limits.ksMinPvalue !== undefined && ks.pvalue < limits.ksMinPvalue) breaches.push(`KS p ${fmt(ks.pvalue)} < ${fmt(limits.ksMinPvalue)}`);
+      if (limits.ksMaxStatistic !== undefined && ks.statistic > limits.ksMaxStatistic) breaches.push(`KS D ${fmtAgainst(ks.statistic, limits.ksMaxStatistic)} > ${fmt(limits.ksMaxStatistic)}`);
+      if (limits.ksMinPvalue !== undefined && ks.pvalue < limits.ksMinPvalue) breaches.push(`KS p ${fmtAgainst(ks.pvalue, limits.ksMinPvalue)} < ${fmt(limits.ksMinPvalue)}`);
     }
   }
   return { feature: f.feature, critical, psi: value, ks: ks && { statistic: ks.statistic, pvalue: ks.pvalue }, breaches, unknown };

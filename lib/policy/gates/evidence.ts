@@ -2,7 +2,7 @@ import { SEVERITIES } from "@/lib/registry/report-schemas";
 import { metricDirection } from "@/lib/registry/rules";
 import { durationSeconds, formatDuration } from "../duration";
 import type { GateOf } from "../schema";
-import { fmt, holderName, list, missingReport, newest, plural, type GateContext, type Outcome, type ReportInput, type VersionInput } from "./context";
+import { fmt, fmtAgainst, holderName, list, missingReport, newest, plural, type GateContext, type Outcome, type ReportInput, type VersionInput } from "./context";
 
 /** Gates that read one report of the version: metric, no-regression, tests, data validation, security, observability, freshness. */
 
@@ -42,8 +42,8 @@ export function metricGate(g: GateOf<"metric">, ctx: GateContext): Outcome {
   const u = unit(g.report, g.metric);
   const threshold = { min: g.min ?? null, max: g.max ?? null };
   const base = { observed: { [g.metric]: m.value }, threshold, evidence: [m.report.id] };
-  if (g.min !== undefined && m.value < g.min) return { ...base, status: "fail", summary: `${cap(label)} is ${fmt(m.value)}${u}, below the required minimum of ${fmt(g.min)}${u}.` };
-  if (g.max !== undefined && m.value > g.max) return { ...base, status: "fail", summary: `${cap(label)} is ${fmt(m.value)}${u}, above the allowed maximum of ${fmt(g.max)}${u}.` };
+  if (g.min !== undefined && m.value < g.min) return { ...base, status: "fail", summary: `${cap(label)} is ${fmtAgainst(m.value, g.min)}${u}, below the required minimum of ${fmt(g.min)}${u}.` };
+  if (g.max !== undefined && m.value > g.max) return { ...base, status: "fail", summary: `${cap(label)} is ${fmtAgainst(m.value, g.max)}${u}, above the allowed maximum of ${fmt(g.max)}${u}.` };
   const bounds =
     g.min !== undefined && g.max !== undefined ? `within the required range of ${fmt(g.min)} to ${fmt(g.max)}${u}` : g.min !== undefined ? `meeting the required minimum of ${fmt(g.min)}${u}` : `within the allowed maximum of ${fmt(g.max!)}${u}`;
   return { ...base, status: "pass", summary: `${cap(label)} is ${fmt(m.value)}${u}, ${bounds}.` };
@@ -56,7 +56,7 @@ export function noRegressionGate(g: GateOf<"no-regression">, ctx: GateContext): 
   if (!ctx.holder) return { status: "pass", summary: `Nothing holds @${ctx.stage.alias} yet, so there is no current version to compare ${label} against.`, observed: { [g.metric]: mine.value }, evidence: [mine.report.id] };
   if (ctx.holder.version === ctx.version.version) return { status: "pass", summary: `This version already holds @${ctx.stage.alias}; there is nothing to regress from.`, evidence: [mine.report.id] };
   const theirs = readMetric(ctx.holder, g.report, g.metric);
-  if ("missing" in theirs) return { status: "missing-evidence", summary: `${cap(holderName(ctx))}, has ${theirs.missing}, so a regression in ${label} cannot be ruled out.`, evidence: [mine.report.id] };
+  if ("missing" in theirs) return { status: "missing-evidence", summary: `${holderName(ctx)} has ${theirs.missing}, so a regression in ${label} cannot be ruled out.`, evidence: [mine.report.id] };
   // Latency reports hold percentiles (lower is better) and throughput (higher is better); their names say neither.
   const direction = g.direction ?? (g.report === "latency" ? (g.metric === "throughputRps" ? "higher" : "lower") : metricDirection(g.metric, mine.stated));
   const worsening = direction === "higher" ? theirs.value - mine.value : mine.value - theirs.value;
@@ -134,9 +134,16 @@ export function reportFreshGate(g: GateOf<"report-fresh">, ctx: GateContext): Ou
   const ageSeconds = Math.max(0, (ctx.now.getTime() - new Date(r.createdAt).getTime()) / 1000);
   const max = durationSeconds(g.maxAge)!;
   const base = { observed: { ageSeconds }, threshold: { maxAge: g.maxAge }, evidence: [r.id] };
-  const age = formatDuration(Math.round(ageSeconds / 3_600) * 3_600 || Math.round(ageSeconds));
+  const age = formatAge(ageSeconds);
   if (ageSeconds > max) return { ...base, status: "fail", summary: `The newest ${g.report} report is ${age} old; the policy accepts at most ${formatDuration(max)}.` };
   return { ...base, status: "pass", summary: `The newest ${g.report} report is ${age} old, within ${formatDuration(max)}.` };
+}
+
+/** An age precise enough to explain a limit: "7.2 days", "5 hours", "40 minutes". */
+function formatAge(seconds: number): string {
+  if (seconds >= 2 * 86_400) return `${Number((seconds / 86_400).toFixed(1))} days`;
+  if (seconds >= 2 * 3_600) return `${Number((seconds / 3_600).toFixed(1))} hours`;
+  return formatDuration(Math.max(60, Math.round(seconds / 60) * 60));
 }
 
 export function cap(s: string): string {

@@ -1,3 +1,4 @@
+import { fmtAgainst } from "./context";
 import { describe, expect, it } from "vitest";
 import { psi, psiFromShares } from "@/lib/stats";
 import { mergePolicies } from "../merge";
@@ -79,7 +80,7 @@ describe("no-regression", () => {
     ["no holder passes with a note", auc, { reports: [metrics({ auc: 0.9 })] }, "pass", ["Nothing holds @champion yet, so there is no current version to compare AUC against."]],
     ["already the holder", auc, { version: ver(4, [metrics({ auc: 0.9 })]), holder: ver(4, [metrics({ auc: 0.9 })]) }, "pass", ["already holds @champion"]],
     ["own metric missing", auc, { reports: [], holder: holder([metrics({ auc: 0.9 })]) }, "missing-evidence", ["a regression in AUC cannot be ruled out"]],
-    ["holder's metric missing", auc, { reports: [metrics({ auc: 0.9 })], holder: holder([]) }, "missing-evidence", ["V4, the current @champion, has no offline-metrics report"]],
+    ["holder's metric missing", auc, { reports: [metrics({ auc: 0.9 })], holder: holder([]) }, "missing-evidence", ["The current @champion (v4) has no offline-metrics report"]],
     ["better passes", auc, { reports: [metrics({ auc: 0.95 })], holder: holder([metrics({ auc: 0.91 })]) }, "pass", ["AUC is 0.95 against 0.91 for v4 (@champion): no worse."]],
     ["any drop fails by default", auc, { reports: [metrics({ auc: 0.909 })], holder: holder([metrics({ auc: 0.91 })]) }, "fail", ["0.001 worse, more than the allowed 0."]],
     ["absolute: exactly the tolerance passes", { ...auc, tolerance: { absolute: 0.01 } }, { reports: [metrics({ auc: 0.9 })], holder: holder([metrics({ auc: 0.91 })]) }, "pass", ["0.01 worse, within the allowed 0.01."]],
@@ -254,10 +255,10 @@ describe("report-fresh", () => {
   const g = { type: "report-fresh", report: "offline-metrics", maxAge: "7d" };
   table([
     ["2 days old", g, { reports: [metrics({ auc: 1 }, {}, at(48).toISOString())] }, "pass", ["The newest offline-metrics report is 2 days old, within 1 week."]],
-    ["exactly the limit", g, { reports: [metrics({ auc: 1 }, {}, at(168).toISOString())] }, "pass", ["1 week old, within 1 week."]],
+    ["exactly the limit", g, { reports: [metrics({ auc: 1 }, {}, at(168).toISOString())] }, "pass", ["7 days old, within 1 week."]],
     ["10 days old", g, { reports: [metrics({ auc: 1 }, {}, at(240).toISOString())] }, "fail", ["The newest offline-metrics report is 10 days old; the policy accepts at most 1 week."]],
     ["minutes", { ...g, maxAge: "1h" }, { reports: [metrics({ auc: 1 }, {}, at(1 / 3).toISOString())] }, "pass", ["20 minutes old, within 1 hour"]],
-    ["newest of several", g, { reports: [metrics({ auc: 1 }, {}, at(400).toISOString()), metrics({ auc: 1 }, {}, at(24).toISOString())] }, "pass", ["1 day old"]],
+    ["newest of several", g, { reports: [metrics({ auc: 1 }, {}, at(400).toISOString()), metrics({ auc: 1 }, {}, at(24).toISOString())] }, "pass", ["24 hours old"]],
     ["no report", { ...g, report: "tests" }, {}, "missing-evidence", ["No tests report is attached to this version, so its age cannot be checked."]],
   ]);
 });
@@ -345,5 +346,17 @@ describe("worked example: regulated credit-risk model to production", () => {
     expect(r.results.find((x) => x.id === id)!.summary).toContain(summary);
     expect(r.status).toBe("blocked");
     expect(r.summary).toBe("v7 cannot move to production yet: 1 failing of 7 gates.");
+  });
+});
+
+describe("numbers next to their limits", () => {
+  it.each([
+    [0.20004, 0.2, "0.20004"],
+    [0.21, 0.2, "0.21"],
+    [0.3124, 0.2, "0.3124"],
+    [150.2, 150, "150.2"],
+    [151, 150, "151"],
+  ])("%d against %d reads %s", (value, limit, text) => {
+    expect(fmtAgainst(value, limit)).toBe(text);
   });
 });

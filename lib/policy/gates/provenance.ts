@@ -12,7 +12,7 @@ export function signatureGate(_g: GateOf<"signature-compatible">, ctx: GateConte
   if (!ctx.version.signature) return { status: "missing-evidence", summary: "This version was registered without an input schema, so compatibility with what callers send cannot be checked." };
   if (!ctx.holder) return { status: "pass", summary: `Nothing holds @${ctx.stage.alias} yet, so there are no existing callers to stay compatible with.` };
   if (ctx.holder.version === ctx.version.version) return { status: "pass", summary: `This version already holds @${ctx.stage.alias}.` };
-  if (!ctx.holder.signature) return { status: "warn", summary: `${cap(holderName(ctx))}, has no recorded input schema, so compatibility cannot be confirmed.` };
+  if (!ctx.holder.signature) return { status: "warn", summary: `${holderName(ctx)} has no recorded input schema, so compatibility cannot be confirmed.` };
   const old = new Map(ctx.holder.signature.inputs.map((c) => [c.name, c]));
   const problems: GateDetail[] = [];
   for (const c of ctx.version.signature.inputs) {
@@ -73,8 +73,8 @@ export function rollbackGate(_g: GateOf<"rollback-ready">, ctx: GateContext): Ou
   if (!h) return { status: "pass", summary: `Nothing holds @${ctx.stage.alias} yet; rolling back would mean removing the alias again.` };
   if (h.version === ctx.version.version) return { status: "pass", summary: `This version already holds @${ctx.stage.alias}.` };
   const observed = { version: h.version, status: h.status, artifactUri: h.artifactUri, checksum: h.artifactChecksum };
-  if (h.status !== "ready") return { status: "fail", observed, summary: `${cap(holderName(ctx))}, is archived, so Gatehouse could not roll back to it if this version misbehaves.` };
-  if (!h.artifactChecksum) return { status: "fail", observed, summary: `${cap(holderName(ctx))}, has no artifact checksum, so a rollback could not be verified.` };
+  if (h.status !== "ready") return { status: "fail", observed, summary: `${holderName(ctx)} is ${h.status}, so Gatehouse could not roll back to it if this version misbehaves.` };
+  if (!h.artifactChecksum) return { status: "fail", observed, summary: `${holderName(ctx)} has no artifact checksum, so a rollback could not be verified.` };
   return { status: "pass", observed, summary: `If needed, @${ctx.stage.alias} can roll back to v${h.version} (${h.artifactUri}).` };
 }
 
