@@ -95,7 +95,7 @@ export function PolicyEditor({ model, saved, version }: { model: string | null; 
       </div>
 
       {result?.status === "error" && (
-        <div id={`${id}-errors`} role="alert">
+        <div id={`${id}-errors`}>
           <Alert tone="error" title={result.message}>
             {errors.length > 0 && (
               <ul className="mt-1 space-y-1">
@@ -113,9 +113,7 @@ export function PolicyEditor({ model, saved, version }: { model: string | null; 
         </div>
       )}
       {result?.status === "ok" && (
-        <div role="status">
-          <Alert tone="success">{result.message}</Alert>
-        </div>
+        <Alert tone="success">{result.message}</Alert>
       )}
 
       <div className="flex flex-wrap gap-2">

@@ -106,7 +106,7 @@ test.describe("policy API", () => {
   });
 
   test("demo data shows every outcome", async () => {
-    const gates = async (model: string, version: number, stage: string) => (await (await engineer.get(`/api/v1/models/${model}/versions/${version}/gates?stage=${stage}`)).json()) as { status: string; results: { id: string; status: string; summary: string }[] };
+    const gates = async (model: string, version: number, stage: string) => (await (await admin.get(`/api/v1/models/${model}/versions/${version}/gates?stage=${stage}`)).json()) as { status: string; results: { id: string; status: string; summary: string }[] };
     const byId = (r: Awaited<ReturnType<typeof gates>>) => Object.fromEntries(r.results.map((g) => [g.id, g.status]));
     expect(await gates("recsys-ranker", 2, "staging")).toMatchObject({ status: "ready" });
     expect(byId(await gates("fraud-detector", 5, "staging"))).toMatchObject({ drift: "fail" });

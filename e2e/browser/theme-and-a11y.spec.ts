@@ -49,6 +49,8 @@ const pages: { path: string; who: "admin" | "viewer" | "engineer" | null; label:
   { path: "/models/fraud-detector/versions/4", who: "viewer", label: "version with every report kind" },
   { path: "/models/fraud-detector/compare", who: "viewer", label: "compare" },
   { path: "/search?q=fraud", who: "viewer", label: "search" },
+  { path: "/policies", who: "admin", label: "organisation policy (editor)" },
+  { path: "/models/credit-risk/policy?from=0&to=1", who: "viewer", label: "policy diff" },
 ];
 
 for (const scheme of ["light", "dark"] as const) {
