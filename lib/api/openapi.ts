@@ -10,7 +10,7 @@ import pkg from "@/package.json";
  * The OpenAPI 3.1 document, generated from the same zod schemas the route handlers validate with, so the two
  * cannot drift apart. Served at /api/v1/openapi.json.
  */
-type Operation = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; permission?: Permission | "public"; body?: ZodType; query?: ZodType; status?: number };
+type Operation = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; permission?: Permission | "public"; body?: ZodType; query?: ZodType; status?: number; /** Answers 422 with each problem's line and column when the document is invalid. */ validatesDocument?: boolean };
 
 const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/health", summary: "Database reachable, migrations current, version", permission: "public" },
@@ -30,10 +30,10 @@ const OPERATIONS: Operation[] = [
   { method: "delete", path: "/api/v1/models/{name}/aliases/{alias}", summary: "Delete an unprotected alias", permission: "aliases.set", query: ZReasonInput },
   { method: "get", path: "/api/v1/models/{name}/versions/{version}/gates", summary: "Dry-run the gates for moving a version to ?stage=", permission: "registry.read", query: ZGatesQuery },
   { method: "get", path: "/api/v1/models/{name}/policy", summary: "A model's policy (newest, or ?version=)", permission: "registry.read", query: ZPolicyVersionQuery },
-  { method: "put", path: "/api/v1/models/{name}/policy", summary: "Save a new version of a model's policy (YAML text and a comment)", permission: "policies.manage", body: ZPutPolicyInput },
+  { method: "put", path: "/api/v1/models/{name}/policy", summary: "Save a new version of a model's policy (YAML text and a comment)", permission: "policies.manage", body: ZPutPolicyInput, validatesDocument: true },
   { method: "get", path: "/api/v1/policies/default", summary: "The organisation default policy (newest, or ?version=)", permission: "registry.read", query: ZPolicyVersionQuery },
-  { method: "put", path: "/api/v1/policies/default", summary: "Save a new version of the organisation default", permission: "policies.manage", body: ZPutPolicyInput },
-  { method: "post", path: "/api/v1/policies/validate", summary: "Validate a policy text: 200, or 422 with each error's path, line and column", permission: "registry.read", body: ZValidatePolicyInput },
+  { method: "put", path: "/api/v1/policies/default", summary: "Save a new version of the organisation default", permission: "policies.manage", body: ZPutPolicyInput, validatesDocument: true },
+  { method: "post", path: "/api/v1/policies/validate", summary: "Validate a policy text: 200, or 422 with each error's path, line and column", permission: "registry.read", body: ZValidatePolicyInput, validatesDocument: true },
   { method: "get", path: "/api/v1/lineage", summary: "Versions trained from a data hash or commit", permission: "registry.read", query: ZLineageQuery },
   { method: "get", path: "/api/v1/users", summary: "List users", permission: "users.manage", query: ZListQuery },
   { method: "post", path: "/api/v1/users", summary: "Create a user, or invite one (no password)", permission: "users.manage", body: ZCreateUserInput, status: 201 },
@@ -92,7 +92,7 @@ export function openApiDocument() {
         "404": { description: "Not found", content: { "application/json": { schema: ErrorSchema } } },
         ...(op.method !== "get" ? { "409": { description: "Conflicts with the current state", content: { "application/json": { schema: ErrorSchema } } } } : {}),
         ...(op.body ? { "415": { description: "Body is not JSON", content: { "application/json": { schema: ErrorSchema } } } } : {}),
-        ...(op.path.includes("polic") && op.method !== "get" ? { "422": { description: "The policy is invalid: each error with path, line and column", content: { "application/json": { schema: ErrorSchema } } } } : {}),
+        ...(op.validatesDocument ? { "422": { description: "The policy is invalid: each error with path, line and column", content: { "application/json": { schema: ErrorSchema } } } } : {}),
         ...(op.path.endsWith("/aliases/{alias}") && op.method === "get" ? { "304": { description: "Not modified (If-None-Match matched the ETag)" } } : {}),
         "413": { description: "Body over 1 MB", content: { "application/json": { schema: ErrorSchema } } },
       },

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { DEVELOPMENT, documentOf, mergePolicies, validateDefaultPolicy, validateModelPolicy } from "./merge";
+import { DEVELOPMENT, mergePolicies, validateDefaultPolicy, validateModelPolicy } from "./merge";
 import { parsePolicy } from "./parse";
 
 /** Parses YAML given as lines (so a test can see the line numbers it expects) and insists it is valid. */
@@ -101,12 +101,6 @@ describe("mergePolicies", () => {
     expect(p.freeze.map((w) => w.name)).toEqual(["Year-end", "Launch"]);
     expect(p.freeze[1]).toMatchObject({ timezone: "UTC" });
     expect(p.protectedAliases).toEqual(["champion", "staging", "challenger", "shadow", "fraud-live"]);
-  });
-
-  it("documentOf reads a stored value with defaults applied", () => {
-    expect(documentOf(null)).toEqual({});
-    expect(documentOf({ stages: { production: { gates: [{ id: "s", type: "security-scan" }] } } }).stages!.production.gates![0]).toMatchObject({ failOn: "high" });
-    expect(() => documentOf({ stages: 3 })).toThrow();
   });
 });
 

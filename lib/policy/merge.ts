@@ -1,6 +1,6 @@
 import { loosenings } from "./mandatory";
 import type { PolicyError, PolicySource } from "./parse";
-import { DEFAULT_STAGE_ALIASES, ZPolicyDocument, type Approvals, type Environment, type FreezeWindow, type Gate, type PolicyDocument, type Rollout } from "./schema";
+import { DEFAULT_STAGE_ALIASES, type Approvals, type Environment, type FreezeWindow, type Gate, type PolicyDocument, type Rollout } from "./schema";
 
 /**
  * A model's effective policy: the organisation default with the model's own document layered on top. Pure.
@@ -104,9 +104,4 @@ export function mergePolicies(defaultDoc: PolicyDocument, modelDoc: PolicyDocume
     protectedAliases: [...new Set([...BUILT_IN_PROTECTED, ...stages.map((s) => s.alias), ...(defaultDoc.protectedAliases ?? []), ...(modelDoc?.protectedAliases ?? [])])],
     notes,
   };
-}
-
-/** A document parsed without its text (stored policies are re-read this way). */
-export function documentOf(value: unknown): PolicyDocument {
-  return ZPolicyDocument.parse(value ?? {});
 }

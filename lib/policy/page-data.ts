@@ -1,6 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/permissions";
-import { can } from "@/lib/auth/permissions";
+import { can, type Actor } from "@/lib/auth/permissions";
 import { ZPolicyVersionQuery } from "./schemas";
 import { getDefaultPolicy, getModelPolicy, listPolicyVersions, type PolicyVersionView } from "./policies";
 

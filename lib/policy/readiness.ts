@@ -6,6 +6,7 @@ import { findReadableModel } from "@/lib/registry/models";
 import { findVersion, parseVersionNumber } from "@/lib/registry/versions";
 import { evaluateStage, type StageReadiness } from "./gates";
 import type { AliasMove, Column, VersionInput } from "./gates/context";
+import { DEVELOPMENT } from "./merge";
 import { effectivePolicyFor } from "./policies";
 
 /**
@@ -42,7 +43,7 @@ export async function versionReadiness(opts: { actor: Actor | null; model: strin
   const { policy, defaultVersion, modelVersion } = await effectivePolicyFor(db, model.id);
   const stages = opts.stage ? policy.stages.filter((s) => s.name === opts.stage) : policy.stages;
   if (opts.stage && !stages.length) {
-    const names = ["development", ...policy.stages.map((s) => s.name)];
+    const names = [DEVELOPMENT, ...policy.stages.map((s) => s.name)];
     throw badRequest(`"${opts.stage}" is not a stage of ${model.name}; its stages are ${names.join(", ")}`, [{ path: "stage", message: `One of ${policy.stages.map((s) => s.name).join(", ")}` }]);
   }
   const [version, aliases, changes] = await Promise.all([

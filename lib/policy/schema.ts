@@ -171,7 +171,6 @@ const ZStage = strict({
   approvals: ZApprovals.optional(),
   rollout: ZRollout.optional(),
 });
-export type StagePolicy = z.infer<typeof ZStage>;
 
 export const ZPolicyDocument = strict({
   description: Text.optional(),

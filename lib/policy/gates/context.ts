@@ -88,6 +88,8 @@ export function list(items: readonly string[], max = 5): string {
   return rest > 0 ? `${shown.join(", ")} and ${rest} more` : body;
 }
 
+export const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
 export const plural = (n: number, word: string) => `${n} ${word}${n === 1 ? "" : "s"}`;
 
 /** The current holder as a sentence's subject: "The current @champion (v22)". */

@@ -1,6 +1,6 @@
 import { equalizedOddsRatio, ks2samp, parityRatio, psi, psiFromShares } from "@/lib/stats";
 import type { GateOf } from "../schema";
-import { fmt, fmtAgainst, list, missingReport, newest, plural, type GateContext, type GateDetail, type GateStatus, type Outcome } from "./context";
+import { cap, fmt, fmtAgainst, list, missingReport, newest, plural, type GateContext, type GateDetail, type GateStatus, type Outcome } from "./context";
 
 /** Gates over distributions: data drift (PSI, KS) per feature and fairness across groups. */
 
@@ -106,5 +106,5 @@ export function fairnessGate(g: GateOf<"fairness">, ctx: GateContext): Outcome {
   }
   const status: GateStatus = findings.some((f) => f.status === "fail") ? "fail" : findings.some((f) => f.status === "missing-evidence") ? "missing-evidence" : "pass";
   const sentence = findings.map((f) => f.text).join("; ");
-  return { status, summary: `${sentence.charAt(0).toUpperCase()}${sentence.slice(1)}.`, observed, threshold: { minParityRatio: minParity ?? null, minEqualizedOddsRatio: g.minEqualizedOddsRatio ?? null }, evidence, details };
+  return { status, summary: `${cap(sentence)}.`, observed, threshold: { minParityRatio: minParity ?? null, minEqualizedOddsRatio: g.minEqualizedOddsRatio ?? null }, evidence, details };
 }

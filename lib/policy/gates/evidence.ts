@@ -2,7 +2,7 @@ import { SEVERITIES } from "@/lib/registry/report-schemas";
 import { metricDirection } from "@/lib/registry/rules";
 import { durationSeconds, formatDuration } from "../duration";
 import type { GateOf } from "../schema";
-import { fmt, fmtAgainst, holderName, list, missingReport, newest, plural, type GateContext, type Outcome, type ReportInput, type VersionInput } from "./context";
+import { cap, fmt, fmtAgainst, holderName, list, missingReport, newest, plural, type GateContext, type Outcome, type ReportInput, type VersionInput } from "./context";
 
 /** Gates that read one report of the version: metric, no-regression, tests, data validation, security, observability, freshness. */
 
@@ -144,8 +144,4 @@ function formatAge(seconds: number): string {
   if (seconds >= 2 * 86_400) return `${Number((seconds / 86_400).toFixed(1))} days`;
   if (seconds >= 2 * 3_600) return `${Number((seconds / 3_600).toFixed(1))} hours`;
   return formatDuration(Math.max(60, Math.round(seconds / 60) * 60));
-}
-
-export function cap(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

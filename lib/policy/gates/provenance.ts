@@ -5,8 +5,6 @@ import { holderName, list, type GateContext, type GateDetail, type Outcome } fro
 
 /** Gates about where a version came from and what it replaces: schema, environment, lineage, rollback, stage order. */
 
-const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
-
 /** The new input schema accepts every request the holder's accepts: no new required input, no changed type. */
 export function signatureGate(_g: GateOf<"signature-compatible">, ctx: GateContext): Outcome {
   if (!ctx.version.signature) return { status: "missing-evidence", summary: "This version was registered without an input schema, so compatibility with what callers send cannot be checked." };
