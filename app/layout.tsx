@@ -5,6 +5,7 @@ import { Providers } from "@/components/shell/providers";
 import { ThemeScript } from "@/components/ui/theme-script";
 import { getSessionActor } from "@/lib/auth/actor";
 import { describeActor } from "@/lib/auth/describe";
+import { unreadCount } from "@/lib/notifications/inbox";
 import "./globals.css";
 
 // Every page depends on who is signed in; nothing is prerendered at build time.
@@ -18,6 +19,8 @@ export const metadata: Metadata = {
 export default async function RootLayout({ children }: { children: ReactNode }) {
   const actor = await getSessionActor().catch(() => null);
   const me = actor ? await describeActor(actor) : null;
+  // The bell's first number; it polls for changes after that. A failed count must not take the page down.
+  const unread = actor?.kind === "user" ? await unreadCount({ actor }).then((r) => r.unread, () => 0) : null;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
@@ -25,7 +28,7 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
       </head>
       <body className="min-h-screen">
         <Providers>
-          <Header me={me} />
+          <Header me={me} unread={unread} />
           <main id="main" className="mx-auto max-w-7xl px-4 py-8">
             {children}
           </main>

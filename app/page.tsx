@@ -7,6 +7,9 @@ import { Forbidden } from "@/components/ui/forbidden";
 import { describeActor } from "@/lib/auth/describe";
 import { PERMISSIONS, can } from "@/lib/auth/permissions";
 import { recentActivity } from "@/lib/registry/activity";
+import { approvalsInbox, listPromotions } from "@/lib/promotions/views";
+import { age } from "@/components/promotions/promotion-table";
+import { PromotionStatusBadge } from "@/components/promotions/status-badge";
 import { ReproBadge } from "@/components/models/badges";
 import { Badge } from "@/components/ui/layout";
 import { Time } from "@/components/ui/time";
@@ -17,7 +20,11 @@ export default async function HomePage() {
   const actor = gate.actor;
   const me = await describeActor(actor);
   const admin = can(actor, "users.manage");
-  const activity = await recentActivity({ actor, limit: 8 });
+  const [activity, inbox, mine] = await Promise.all([
+    recentActivity({ actor, limit: 8 }),
+    approvalsInbox({ actor }),
+    actor.kind === "user" ? listPromotions({ actor, query: { requester: "me", open: "true", limit: 6 } }) : { items: [] },
+  ]);
   return (
     <>
       <PageHeader
@@ -76,7 +83,41 @@ export default async function HomePage() {
           )}
         </Card>
         <Card title="Waiting for your approval">
-          <EmptyState title="No promotion requests are waiting for you" />
+          {inbox.waiting.length + inbox.reviews.length === 0 ? (
+            <EmptyState title="No promotion requests are waiting for you" />
+          ) : (
+            <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Requests waiting for your approval">
+              {[...inbox.waiting, ...inbox.reviews].slice(0, 6).map((p) => (
+                <li key={p.id} className="py-2 text-sm">
+                  <Link className={linkStyles} href={`/promotions/${p.id}`}>
+                    #{p.number} {p.model} v{p.version} → {p.stage}
+                  </Link>{" "}
+                  {p.reviewDue ? <Badge tone="warn">review due</Badge> : <span className="text-xs text-slate-700 dark:text-slate-300">waiting {age(p.createdAt)}</span>}
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="mt-3 text-sm">
+            <Link className={linkStyles} href="/approvals">
+              All my approvals
+            </Link>
+          </p>
+        </Card>
+        <Card title="Your open requests">
+          {mine.items.length === 0 ? (
+            <EmptyState title="You have no open promotion requests" />
+          ) : (
+            <ul className="divide-y divide-slate-200 dark:divide-slate-800" aria-label="Your open promotion requests">
+              {mine.items.map((p) => (
+                <li key={p.id} className="flex flex-wrap items-center gap-2 py-2 text-sm">
+                  <Link className={linkStyles} href={`/promotions/${p.id}`}>
+                    #{p.number} {p.model} v{p.version} → {p.stage}
+                  </Link>
+                  <PromotionStatusBadge status={p.status} />
+                </li>
+              ))}
+            </ul>
+          )}
         </Card>
         <Card title="Your access" className="lg:col-span-2">
           <p className="mb-3 text-sm text-slate-700 dark:text-slate-300">

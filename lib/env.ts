@@ -6,6 +6,12 @@ import { parseRoleMap, type RoleMapping } from "@/lib/auth/oidc-roles";
  * The one place that reads process.env. Read lazily so `next build` works without a database configured;
  * the first request validates everything and fails loudly on a bad setting.
  */
+/** An optional setting: unset and empty (as container tooling often leaves it) mean the same. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === "" ? undefined : v), schema.optional());
+
+const urlWithProtocol = (name: string, protocols: string[], hint: string) =>
+  z.string().refine((v) => URL.canParse(v) && protocols.includes(new URL(v).protocol), `${name} must be ${hint}`);
+
 const ZEnv = z
   .object({
     DATABASE_URL: z.string().url("DATABASE_URL must be a postgresql:// URL"),
@@ -17,6 +23,11 @@ const ZEnv = z
     OIDC_DISPLAY_NAME: z.string().default("Single sign-on"),
     OIDC_GROUPS_CLAIM: z.string().default("groups"),
     OIDC_ROLE_MAP: z.string().default(""),
+    // Email notifications are sent only when this is set, e.g. smtps://user:password@smtp.example.com:465.
+    SMTP_URL: optional(urlWithProtocol("SMTP_URL", ["smtp:", "smtps:"], "an smtp:// or smtps:// URL, e.g. smtps://user:password@smtp.example.com:465")),
+    SMTP_FROM: optional(z.string().trim().min(3)).transform((v) => v ?? "Gatehouse <gatehouse@localhost>"),
+    // A Slack incoming webhook (or any service that accepts the same JSON): one shared channel for every event.
+    SLACK_WEBHOOK_URL: optional(urlWithProtocol("SLACK_WEBHOOK_URL", ["https:", "http:"], "an https:// (or http://) incoming-webhook URL")),
   })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];
@@ -31,6 +42,14 @@ const ZEnv = z
   });
 
 export type Env = z.infer<typeof ZEnv> & { oidcRoleMap: RoleMapping[]; oidcEnabled: boolean };
+
+/**
+ * Whether a database is configured, without validating the rest: background work starts only then (`next build`
+ * and a fresh `npm start` before the database is up have none).
+ */
+export function databaseConfigured(): boolean {
+  return Boolean(process.env.DATABASE_URL);
+}
 
 let cached: Env | undefined;
 

@@ -2,7 +2,7 @@
 // manifests, reports of every kind and aliases, so every screen shows something true on first start.
 import { createHash } from "node:crypto";
 import type { Actor } from "@/lib/auth/permissions";
-import { setAlias } from "@/lib/registry/aliases";
+import { importAliases } from "@/lib/registry/aliases";
 import { createModel } from "@/lib/registry/models";
 import type { TReportInput } from "@/lib/registry/report-schemas";
 import { putModelPolicy } from "@/lib/policy/policies";
@@ -55,6 +55,7 @@ const MODELS: DemoModel[] = [
       { auc: 0.921, loss: 0.207, p99: 15, note: "retrained on October data" },
       { auc: 0.928, loss: 0.201, p99: 16, note: "deeper trees, recalibrated", gpu: true },
       { auc: 0.931, loss: 0.198, p99: 15, note: "weekly retrain on November data (transaction amounts shifted)", drift: "shifted" },
+      { auc: 0.929, loss: 0.200, p99: 16, note: "v4's recalibrated trees, retrained for CPU serving" },
     ],
     aliases: { champion: 3, challenger: 4, staging: 4 },
   },
@@ -157,7 +158,7 @@ export async function seedDemoRegistry(actor: Actor): Promise<void> {
       });
       for (const report of reportsFor(m, v, n)) await addReport({ actor, model: m.name, version: String(n), input: report });
     }
-    for (const [alias, version] of Object.entries(m.aliases)) await setAlias({ actor, model: m.name, alias, input: { version, reason: "demo data" } });
+    await importAliases({ actor, model: m.name, aliases: m.aliases, reason: "Where the aliases pointed before Gatehouse (demo data)" });
     const policy = DEMO_POLICIES[m.name];
     if (policy) await putModelPolicy({ actor, model: m.name, input: { document: policy, comment: `Demo policy for ${m.name}, as documented in docs/policy.md` } });
   }

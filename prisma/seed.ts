@@ -4,6 +4,7 @@ import { createTeam } from "@/lib/auth/teams";
 import { createUser } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import type { Actor, Role } from "@/lib/auth/permissions";
+import { seedDemoPromotions } from "./demo-promotions";
 import { seedDemoRegistry } from "./demo-registry";
 import demo from "./demo-users.json";
 
@@ -19,6 +20,7 @@ export async function seedDemo(): Promise<boolean> {
     });
   }
   await seedDemoRegistry(seeder);
+  await seedDemoPromotions();
   return true;
 }
 

@@ -1,6 +1,7 @@
 "use client";
 
-import { deleteAliasAction, setAliasAction } from "@/app/models/[name]/actions";
+import { deleteAliasAction, rollbackAliasAction, setAliasAction } from "@/app/models/[name]/actions";
+import { CommentActionButton } from "@/components/promotions/comment-action";
 import { SubmitButton } from "@/components/ui/button";
 import { ConfirmActionButton } from "@/components/ui/confirm-action";
 import { SelectField, TextField } from "@/components/ui/field";
@@ -32,6 +33,29 @@ export function DeleteAliasButton({ model, alias }: { model: string; alias: stri
       label="Delete"
       ariaLabel={`Delete alias ${alias}`}
       pendingLabel="Deleting…"
+    />
+  );
+}
+
+/** Roll an alias back (ML Leads and admins): to the previous holder, or a chosen earlier one, with a comment. */
+export function RollbackAliasButton({ model, alias, version, earlier }: { model: string; alias: string; version: number; earlier: number[] }) {
+  return (
+    <CommentActionButton
+      action={rollbackAliasAction.bind(null, model, alias)}
+      label="Roll back"
+      title={`Roll back ${model}@${alias}`}
+      description={`@${alias} points at v${version} now. Rolling back repoints it at once; the serving layer sees the change immediately and the request that moved it is marked rolled back.`}
+      submitLabel="Roll back"
+      variant="danger"
+      commentLabel="Why (recorded in the alias history and the audit log)"
+      extra={(error) => (
+        <SelectField
+          label="Back to"
+          name="toVersion"
+          options={[{ value: "", label: "The previous holder" }, ...earlier.filter((v) => v !== version).map((v) => ({ value: String(v), label: `v${v}` }))]}
+          error={error("toVersion")}
+        />
+      )}
     />
   );
 }

@@ -12,7 +12,7 @@ const STATUS: Record<GateStatus, { label: string; icon: string; tone: "good" | "
 };
 
 // Problems first, in policy order within each status.
-const ORDER: Record<GateStatus, number> = { fail: 0, "missing-evidence": 1, warn: 2, pass: 3 };
+export const GATE_ORDER: Record<GateStatus, number> = { fail: 0, "missing-evidence": 1, warn: 2, pass: 3 };
 
 export function GateStatusBadge({ status }: { status: GateStatus }) {
   const s = STATUS[status];
@@ -26,7 +26,7 @@ export function GateStatusBadge({ status }: { status: GateStatus }) {
   );
 }
 
-function GateRow({ r }: { r: GateResult }) {
+export function GateRow({ r }: { r: GateResult }) {
   return (
     <li className="py-3">
       <div className="flex flex-wrap items-center gap-2">
@@ -92,7 +92,7 @@ export function ReadinessPanel({ model, readiness }: { model: string; readiness:
             <p className="text-sm">{r.summary}</p>
             {r.results.length > 0 && (
               <ul aria-label={`Gates for ${r.stage}`} className="mt-2 divide-y divide-slate-200 dark:divide-slate-800">
-                {[...r.results].sort((a, b) => ORDER[a.status] - ORDER[b.status]).map((g) => (
+                {[...r.results].sort((a, b) => GATE_ORDER[a.status] - GATE_ORDER[b.status]).map((g) => (
                   <GateRow key={g.id} r={g} />
                 ))}
               </ul>

@@ -1,6 +1,7 @@
 import Link from "next/link";
 import type { ActorView } from "@/lib/auth/describe";
 import type { Permission } from "@/lib/auth/permissions";
+import { NotificationBell } from "@/components/notifications/notification-bell";
 import { ThemeToggle } from "@/components/ui/theme-toggle";
 import { NavLink } from "./nav-link";
 import { SignOutButton } from "./sign-out-button";
@@ -8,13 +9,16 @@ import { SignOutButton } from "./sign-out-button";
 const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/", label: "Overview", permission: "registry.read" },
   { href: "/models", label: "Models", permission: "registry.read" },
+  { href: "/promotions", label: "Promotions", permission: "registry.read" },
+  { href: "/approvals", label: "Approvals", permission: "registry.read" },
   { href: "/policies", label: "Policy", permission: "registry.read" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/teams", label: "Teams", permission: "teams.manage" },
   { href: "/admin/tokens", label: "API tokens", permission: "tokens.manage" },
 ];
 
-export function Header({ me }: { me: ActorView | null }) {
+/** `unread`: the signed-in person's unread notifications, for the bell's first paint (null: no bell). */
+export function Header({ me, unread = null }: { me: ActorView | null; unread?: number | null }) {
   const items = me ? NAV.filter((n) => me.permissions.includes(n.permission)) : [];
   return (
     <header className="border-b border-slate-200 bg-white dark:border-slate-800 dark:bg-slate-900">
@@ -52,6 +56,7 @@ export function Header({ me }: { me: ActorView | null }) {
             </form>
           )}
           <ThemeToggle />
+          {me && unread !== null && <NotificationBell initialUnread={unread} />}
           {me && (
             <>
               <div className="text-right text-sm leading-tight" data-testid="signed-in-user">

@@ -1,6 +1,6 @@
 "use client";
 
-import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes } from "react";
+import { useId, type InputHTMLAttributes, type ReactNode, type SelectHTMLAttributes, type TextareaHTMLAttributes } from "react";
 import { inputStyles } from "./styles";
 
 type FieldProps = { label: string; name: string; error?: string; hint?: ReactNode; children?: never };
@@ -53,6 +53,31 @@ export function SelectField({
           </option>
         ))}
       </select>
+      {error && (
+        <p id={`${fieldId}-error`} className="text-sm text-red-700 dark:text-red-400" role="alert">
+          {error}
+        </p>
+      )}
+    </div>
+  );
+}
+
+/** A labelled multi-line input, with the same error and hint wiring as TextField. */
+export function TextAreaField({ label, name, error, hint, id, ...props }: FieldProps & TextareaHTMLAttributes<HTMLTextAreaElement>) {
+  const generated = useId();
+  const fieldId = id ?? `${generated}-${name}`;
+  const describedBy = [hint ? `${fieldId}-hint` : null, error ? `${fieldId}-error` : null].filter(Boolean).join(" ") || undefined;
+  return (
+    <div className="space-y-1">
+      <label htmlFor={fieldId} className="block text-sm font-medium text-slate-800 dark:text-slate-200">
+        {label}
+      </label>
+      <textarea id={fieldId} name={name} rows={3} aria-invalid={error ? true : undefined} aria-describedby={describedBy} className={inputStyles} {...props} />
+      {hint && (
+        <p id={`${fieldId}-hint`} className="text-xs text-slate-600 dark:text-slate-400">
+          {hint}
+        </p>
+      )}
       {error && (
         <p id={`${fieldId}-error`} className="text-sm text-red-700 dark:text-red-400" role="alert">
           {error}

@@ -221,9 +221,9 @@ test.describe("registry API", () => {
     const b = await createModel(engineer);
     await engineer.post(`/api/v1/models/${a.name}/versions`, { data: versionBody({ lineage: { dataHash: shared, commitSha: commit } }) });
     await engineer.post(`/api/v1/models/${b.name}/versions`, { data: versionBody({ lineage: { dataHash: shared } }) });
-    await engineer.put(`/api/v1/models/${b.name}/aliases/staging`, { data: { version: 1 } });
+    await engineer.put(`/api/v1/models/${b.name}/aliases/candidate`, { data: { version: 1 } });
     const byHash = await (await viewer.get(`/api/v1/lineage?dataHash=${encodeURIComponent(shared)}`)).json();
-    expect(byHash.items.map((h: { model: string; aliases: string[] }) => [h.model, h.aliases]).sort()).toEqual([[a.name, []], [b.name, ["staging"]]].sort());
+    expect(byHash.items.map((h: { model: string; aliases: string[] }) => [h.model, h.aliases]).sort()).toEqual([[a.name, []], [b.name, ["candidate"]]].sort());
     const first = await (await viewer.get(`/api/v1/lineage?dataHash=${encodeURIComponent(shared)}&limit=1`)).json();
     expect(first.items).toHaveLength(1);
     const second = await (await viewer.get(`/api/v1/lineage?dataHash=${encodeURIComponent(shared)}&limit=1&cursor=${first.nextCursor}`)).json();

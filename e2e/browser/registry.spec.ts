@@ -38,7 +38,7 @@ test("compare challenger against champion: deltas marked better or worse by sign
   await signIn(page, demoUser("viewer"));
   await page.goto("/models/fraud-detector");
   await page.getByRole("link", { name: "Compare challenger with champion" }).click();
-  await expect(page.getByRole("heading", { level: 1 })).toHaveText("fraud-detector: v4 (@challenger, @staging) against v3 (@champion)");
+  await expect(page.getByRole("heading", { level: 1 })).toHaveText("fraud-detector: v4 (@challenger) against v3 (@champion)");
   const metrics = page.getByRole("table", { name: "Offline metrics compared" });
   await expect(metrics.getByRole("row", { name: /^auc/ })).toContainText("▲ better");
   await expect(metrics.getByRole("row", { name: /^log_loss/ })).toContainText("-0.006");

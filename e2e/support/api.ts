@@ -26,7 +26,7 @@ export async function tokenClient(baseURL: string, token: string): Promise<APIRe
 
 export async function expectError(res: APIResponse, status: number, code?: string) {
   expect(res.status(), await res.text()).toBe(status);
-  const body = (await res.json()) as { error: { code: string; message: string } };
+  const body = (await res.json()) as { error: { code: string; message: string; details?: { path: string; message: string }[] } };
   expect(body.error.message).toBeTruthy();
   expect(JSON.stringify(body)).not.toMatch(/at .*\.(js|ts):\d+/);
   if (code) expect(body.error.code).toBe(code);

@@ -1,7 +1,9 @@
 import { z, type ZodType } from "zod";
 import { ZCreateTeamInput, ZCreateTokenInput, ZCreateUserInput, ZListQuery, ZReasonInput, ZResetPasswordInput, ZRoleGrantInput } from "@/lib/auth/schemas";
 import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
+import { ZListNotificationsQuery, ZMarkReadInput, ZUpdatePreferencesInput } from "@/lib/notifications/schemas";
 import { ZGatesQuery, ZPolicyVersionQuery, ZPutPolicyInput, ZValidatePolicyInput } from "@/lib/policy/schemas";
+import { ZCommentInput, ZDecisionInput, ZListPromotionsQuery, ZRequestPromotionInput, ZRollbackInput } from "@/lib/promotions/schemas";
 import { ZReportInput, ZReportsQuery } from "@/lib/registry/report-schemas";
 import { ZCreateModelInput, ZCreateVersionInput, ZLineageQuery, ZListModelsQuery, ZPageQuery, ZSetAliasInput, ZUpdateVersionInput } from "@/lib/registry/schemas";
 import pkg from "@/package.json";
@@ -15,6 +17,12 @@ type Operation = { method: "get" | "post" | "put" | "patch" | "delete"; path: st
 const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/health", summary: "Database reachable, migrations current, version", permission: "public" },
   { method: "get", path: "/api/v1/me", summary: "Who the caller is, with roles, scopes and permissions" },
+  // Notifications: the caller's own, so people only (a user session or user-bound token); service tokens get 403.
+  { method: "get", path: "/api/v1/notifications", summary: "The caller's notifications, newest first (cursor; unread=true for unread only)", query: ZListNotificationsQuery },
+  { method: "get", path: "/api/v1/notifications/unread-count", summary: "How many of the caller's notifications are unread" },
+  { method: "post", path: "/api/v1/notifications/read", summary: "Mark the caller's notifications read: some ({ ids }) or all ({ all: true })", body: ZMarkReadInput },
+  { method: "get", path: "/api/v1/me/notification-preferences", summary: "Per event, whether the caller gets in-app and email notifications" },
+  { method: "put", path: "/api/v1/me/notification-preferences", summary: "Change the caller's notification channels for the events named (audited)", body: ZUpdatePreferencesInput },
   { method: "get", path: "/api/v1/models", summary: "List models (search, filters, cursor)", permission: "registry.read", query: ZListModelsQuery },
   { method: "post", path: "/api/v1/models", summary: "Register a model", permission: "registry.write", body: ZCreateModelInput, status: 201 },
   { method: "get", path: "/api/v1/models/{name}", summary: "A model with its aliases and latest version", permission: "registry.read" },
@@ -34,6 +42,14 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/policies/default", summary: "The organisation default policy (newest, or ?version=)", permission: "registry.read", query: ZPolicyVersionQuery },
   { method: "put", path: "/api/v1/policies/default", summary: "Save a new version of the organisation default", permission: "policies.manage", body: ZPutPolicyInput, validatesDocument: true },
   { method: "post", path: "/api/v1/policies/validate", summary: "Validate a policy text: 200, or 422 with each error's path, line and column", permission: "registry.read", body: ZValidatePolicyInput, validatesDocument: true },
+  { method: "post", path: "/api/v1/models/{name}/aliases/{alias}/rollback", summary: "Repoint an alias to its previous holder (or ?toVersion an earlier one), with a comment", permission: "aliases.rollback", body: ZRollbackInput },
+  { method: "get", path: "/api/v1/promotions", summary: "Promotion requests, newest first (status, open, model, stage, requester; cursor)", permission: "registry.read", query: ZListPromotionsQuery },
+  { method: "post", path: "/api/v1/promotions", summary: "Request a promotion: 201 with the gate results and the approvals still needed", permission: "promotions.request", body: ZRequestPromotionInput, status: 201 },
+  { method: "get", path: "/api/v1/promotions/{id}", summary: "One request (id or number) with gates, approvals, decisions and the alias move", permission: "registry.read" },
+  { method: "post", path: "/api/v1/promotions/{id}/decisions", summary: "Approve, reject or request changes, with a comment (and password where a signature is asked); people only", body: ZDecisionInput, status: 201 },
+  { method: "post", path: "/api/v1/promotions/{id}/cancel", summary: "Cancel an open request (its requester or an admin), with a comment", body: ZCommentInput },
+  { method: "post", path: "/api/v1/promotions/{id}/resubmit", summary: "Resubmit a request sent back for changes (its requester), with a comment", permission: "promotions.request", body: ZCommentInput },
+  { method: "post", path: "/api/v1/promotions/{id}/review", summary: "Review an applied emergency promotion afterwards, with a comment", permission: "promotions.review", body: ZCommentInput },
   { method: "get", path: "/api/v1/lineage", summary: "Versions trained from a data hash or commit", permission: "registry.read", query: ZLineageQuery },
   { method: "get", path: "/api/v1/users", summary: "List users", permission: "users.manage", query: ZListQuery },
   { method: "post", path: "/api/v1/users", summary: "Create a user, or invite one (no password)", permission: "users.manage", body: ZCreateUserInput, status: 201 },

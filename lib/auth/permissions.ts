@@ -10,9 +10,9 @@ export const ROLE_DESCRIPTIONS: Record<Role, string> = {
   viewer: "Reads models, versions, promotions and rollouts.",
   engineer: "Registers models, versions and reports, sets unprotected aliases, requests promotions, cancels own requests.",
   "ml-lead": "Everything an engineer does, plus decisions where a policy asks for an ML Lead, rollbacks and rollout control.",
-  "compliance-officer": "Reads everything, including the audit log, and decides where a policy asks for compliance.",
+  "compliance-officer": "Reads everything, including the audit log, decides where a policy asks for compliance, and reviews emergency promotions.",
   auditor: "Reads everything, including the audit log and its exports; changes nothing.",
-  admin: "Manages users, roles, teams, tokens, webhooks and policies. Counts toward no approval quorum unless it also holds the asked role.",
+  admin: "Manages users, roles, teams, tokens, webhooks and policies; rolls aliases back; approves emergency promotions. Counts toward no other approval quorum unless it also holds the asked role.",
 };
 
 /** Service tokens hold scopes instead of roles; each scope grants a fixed set of permissions on every team. */
@@ -70,10 +70,16 @@ export const PERMISSIONS = {
     roles: ["admin"],
     scopes: [],
   },
-  "aliases.rollback": {
-    description: "Roll a protected alias back to its previous holder",
+  "promotions.review": {
+    description: "Review an applied emergency promotion afterwards",
     level: "team",
-    roles: ["ml-lead"],
+    roles: ["compliance-officer"],
+    scopes: [],
+  },
+  "aliases.rollback": {
+    description: "Roll an alias back to its previous holder",
+    level: "team",
+    roles: ["ml-lead", "admin"],
     scopes: ["aliases:rollback"],
   },
   "rollouts.control": {

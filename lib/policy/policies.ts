@@ -1,4 +1,6 @@
 import "server-only";
+import { SYSTEM, reevaluateModel } from "@/lib/promotions/settle";
+import { OPEN_STATUSES } from "@/lib/promotions/state";
 import { conflict, notFound, unprocessable } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
@@ -147,7 +149,13 @@ async function savePolicy(tx: Tx, actor: Actor, scope: string, label: string, in
 export async function putDefaultPolicy(opts: { actor: Actor | null; input: TPutPolicyInput }): Promise<PolicyVersionView> {
   const input = ZPutPolicyInput.parse(opts.input);
   const actor = requirePermission(opts.actor, "policies.manage");
-  const row = await transaction((tx) => savePolicy(tx, actor, DEFAULT_SCOPE, "The organisation default", input, null));
+  const row = await transaction(async (tx) => {
+    const saved = await savePolicy(tx, actor, DEFAULT_SCOPE, "The organisation default", input, null);
+    // Every open request is judged by the policy in force: re-run them all on the new default.
+    const models = await tx.promotionRequest.findMany({ where: { status: { in: [...OPEN_STATUSES] } }, distinct: ["modelId"], select: { modelId: true } });
+    for (const m of models) await reevaluateModel(tx, { modelId: m.modelId, actor: SYSTEM });
+    return saved;
+  });
   return view("default", null, row, row.version);
 }
 
@@ -158,7 +166,9 @@ export async function putModelPolicy(opts: { actor: Actor | null; model: string;
     const actor = requirePermission(opts.actor, "policies.manage");
     const model = await tx.registeredModel.findUnique({ where: { name: opts.model } });
     if (!model) throw notFound(`No model named "${opts.model}"`);
-    return { model, row: await savePolicy(tx, actor, model.id, model.name, input, model.teamId) };
+    const saved = await savePolicy(tx, actor, model.id, model.name, input, model.teamId);
+    await reevaluateModel(tx, { modelId: model.id, actor: SYSTEM });
+    return { model, row: saved };
   });
   return view("model", row.model.name, row.row, row.row.version);
 }

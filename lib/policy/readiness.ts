@@ -6,7 +6,7 @@ import { findReadableModel } from "@/lib/registry/models";
 import { findVersion, parseVersionNumber } from "@/lib/registry/versions";
 import { evaluateStage, type StageReadiness } from "./gates";
 import type { AliasMove, Column, VersionInput } from "./gates/context";
-import { DEVELOPMENT } from "./merge";
+import { DEVELOPMENT, type EffectivePolicy, type EffectiveStage } from "./merge";
 import { effectivePolicyFor } from "./policies";
 
 /**
@@ -41,37 +41,60 @@ export async function versionReadiness(opts: { actor: Actor | null; model: strin
   const model = await findReadableModel(db, opts.actor, opts.model);
   const row = await findVersion(db, model.id, model.name, parseVersionNumber(opts.version));
   const { policy, defaultVersion, modelVersion } = await effectivePolicyFor(db, model.id);
-  const stages = opts.stage ? policy.stages.filter((s) => s.name === opts.stage) : policy.stages;
-  if (opts.stage && !stages.length) {
-    const names = [DEVELOPMENT, ...policy.stages.map((s) => s.name)];
-    throw badRequest(`"${opts.stage}" is not a stage of ${model.name}; its stages are ${names.join(", ")}`, [{ path: "stage", message: `One of ${policy.stages.map((s) => s.name).join(", ")}` }]);
-  }
-  const [version, aliases, changes] = await Promise.all([
-    loadVersion(db, row.id),
-    db.modelAlias.findMany({ where: { modelId: model.id }, include: { version: { select: { id: true, version: true } } } }),
-    db.aliasChange.findMany({ where: { modelId: model.id }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
-  ]);
-  const holders = new Map<string, VersionInput>();
-  for (const a of aliases) if (stages.some((s) => s.alias === a.name)) holders.set(a.name, toInput(await loadVersion(db, a.version.id)));
-  // Until promotion requests record their gate results (issue 6), an alias move carries no such record.
-  const history: AliasMove[] = changes.map((c) => ({ alias: c.alias, fromVersion: c.fromVersion, toVersion: c.toVersion, at: c.createdAt, gatesPassed: null }));
+  const stages = opts.stage ? [stageNamed(policy, model.name, opts.stage)] : policy.stages;
   const now = opts.now ?? new Date();
-  const input = toInput(version);
+  const evidence = await loadEvidence(db, model.id, row.id, stages);
   return stages.map((stage) => ({
-    ...evaluateStage({
-      model: { name: model.name, riskTier: model.riskTier },
-      policy,
-      stage,
-      version: input,
-      holder: holders.get(stage.alias) ?? null,
-      aliases: Object.fromEntries(aliases.map((a) => [a.name, a.version.version])),
-      history,
-      now,
-    }),
+    ...judge(evidence, { model, policy, stage, now }),
     model: model.name,
-    version: version.version,
+    version: row.version,
     policy: { defaultVersion, modelVersion },
     evaluatedAt: now.toISOString(),
     notes: policy.notes,
   }));
+}
+
+/** The stage of `policy` named `name`, or a 400 listing the model's stages. */
+export function stageNamed(policy: EffectivePolicy, model: string, name: string): EffectiveStage {
+  const stage = policy.stages.find((s) => s.name === name);
+  if (stage) return stage;
+  const names = [DEVELOPMENT, ...policy.stages.map((s) => s.name)];
+  throw badRequest(`"${name}" is not a stage of ${model}; its stages are ${names.join(", ")}`, [{ path: "stage", message: `One of ${policy.stages.map((s) => s.name).join(", ")}` }]);
+}
+
+type Evidence = Awaited<ReturnType<typeof loadEvidence>>;
+
+async function loadEvidence(client: Tx, modelId: string, versionId: string, stages: readonly EffectiveStage[]) {
+  const [version, aliases, changes] = await Promise.all([
+    loadVersion(client, versionId),
+    client.modelAlias.findMany({ where: { modelId }, include: { version: { select: { id: true, version: true } } } }),
+    client.aliasChange.findMany({ where: { modelId }, orderBy: [{ createdAt: "asc" }, { id: "asc" }] }),
+  ]);
+  const holders = new Map<string, { id: string; input: VersionInput }>();
+  for (const a of aliases) if (stages.some((s) => s.alias === a.name)) holders.set(a.name, { id: a.version.id, input: toInput(await loadVersion(client, a.version.id)) });
+  // A move made by an applied request passed its gates; any other move (set by hand, a rollback) says nothing.
+  const history: AliasMove[] = changes.map((c) => ({ alias: c.alias, fromVersion: c.fromVersion, toVersion: c.toVersion, at: c.createdAt, gatesPassed: c.via === "promotion" || c.via === "emergency" ? true : null }));
+  return { version: toInput(version), aliases, holders, history };
+}
+
+function judge(e: Evidence, o: { model: { name: string; riskTier: string }; policy: EffectivePolicy; stage: EffectiveStage; now: Date }): StageReadiness {
+  return evaluateStage({
+    model: { name: o.model.name, riskTier: o.model.riskTier },
+    policy: o.policy,
+    stage: o.stage,
+    version: e.version,
+    holder: e.holders.get(o.stage.alias)?.input ?? null,
+    aliases: Object.fromEntries(e.aliases.map((a) => [a.name, a.version.version])),
+    history: e.history,
+    now: o.now,
+  });
+}
+
+/**
+ * The gates of one stage for one version, read inside the caller's transaction (a promotion request's evaluation),
+ * with the id of the alias's current holder, which the request's evidence hash binds to.
+ */
+export async function stageReadiness(client: Tx, o: { model: { id: string; name: string; riskTier: string }; versionId: string; policy: EffectivePolicy; stage: EffectiveStage; now: Date }): Promise<{ readiness: StageReadiness; holderVersionId: string | null }> {
+  const evidence = await loadEvidence(client, o.model.id, o.versionId, [o.stage]);
+  return { readiness: judge(evidence, o), holderVersionId: evidence.holders.get(o.stage.alias)?.id ?? null };
 }

@@ -11,7 +11,7 @@ import { ZCreateModelInput, ZListModelsQuery, type TCreateModelInput } from "./s
 import { modelInclude, toModelView, type ModelView } from "./views";
 
 /** The model named `name` if `actor` may read it; 404 otherwise (403 would confirm it exists). */
-export async function findReadableModel(client: Tx, actor: Actor | null, name: string, permission: "registry.read" | "serving.read" = "registry.read") {
+export async function findReadableModel(client: Tx, actor: Actor | null, name: string, permission: "registry.read" | "serving.read" | "aliases.rollback" = "registry.read") {
   const a = requirePermission(actor, permission);
   const model = await client.registeredModel.findUnique({ where: { name } });
   const teams = readableTeamIds(a, permission);

@@ -36,13 +36,13 @@ describe.skipIf(!hasDb)("registry mutations in PostgreSQL", () => {
     await updateVersion({ actor: ci, model: model.name, version: "1", input: { description: "better words", reason: "typo" } });
     expect(await last()).toMatchObject({ action: "version.update", before: { description: "" }, after: { description: "better words" }, reason: "typo" });
 
-    await setAlias({ actor: ci, model: model.name, alias: "staging", input: { version: 1, reason: "ready for staging" } });
-    expect(await last()).toMatchObject({ action: "alias.set", targetId: `${model.name}@staging`, before: { version: null }, after: { version: 1 }, reason: "ready for staging" });
+    await setAlias({ actor: ci, model: model.name, alias: "candidate", input: { version: 1, reason: "ready for staging" } });
+    expect(await last()).toMatchObject({ action: "alias.set", targetId: `${model.name}@candidate`, before: { version: null }, after: { version: 1 }, reason: "ready for staging" });
     const before = await db.auditEvent.count();
-    await setAlias({ actor: ci, model: model.name, alias: "staging", input: { version: 1 } });
+    await setAlias({ actor: ci, model: model.name, alias: "candidate", input: { version: 1 } });
     expect(await db.auditEvent.count()).toBe(before); // pointing it where it already points changes nothing
 
-    await deleteAlias({ actor: ci, model: model.name, alias: "staging", reason: "withdrawn" });
+    await deleteAlias({ actor: ci, model: model.name, alias: "candidate", reason: "withdrawn" });
     expect(await last()).toMatchObject({ action: "alias.delete", before: { version: 1 }, after: { version: null }, reason: "withdrawn" });
     expect((await aliasHistory({ actor: ci, model: model.name })).map((h) => [h.fromVersion, h.toVersion])).toEqual([
       [1, null],
@@ -68,7 +68,7 @@ describe.skipIf(!hasDb)("change announcements", () => {
     try {
       const model = await createModel({ actor: ci, input: { name: `notify-${suffix}`, team: `reg-${suffix}` } });
       await registerVersion({ actor: ci, model: model.name, input: { artifact } });
-      await setAlias({ actor: ci, model: model.name, alias: "champion", input: { version: 1 } });
+      await setAlias({ actor: ci, model: model.name, alias: "candidate", input: { version: 1 } });
       await expect.poll(() => heard, { timeout: 2_000 }).toContain("alias.set");
       expect(heard).toEqual(expect.arrayContaining(["model.create", "version.register"]));
     } finally {

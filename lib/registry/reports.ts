@@ -1,4 +1,5 @@
 import "server-only";
+import { SYSTEM, reevaluateModel } from "@/lib/promotions/settle";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
@@ -26,6 +27,8 @@ export async function addReport(opts: { actor: Actor | null; model: string; vers
       target: { type: "report", id: row.id, teamId: model.teamId },
       after: { model: model.name, version: version.version, kind: input.kind },
     });
+    // New evidence: open requests of the model run their gates again (a blocked one may move on by itself).
+    await reevaluateModel(tx, { modelId: model.id, actor: SYSTEM });
     return { id: row.id, kind: row.kind, payload: row.payload, createdBy: row.createdBy, createdAt: row.createdAt.toISOString(), current: true };
   });
 }

@@ -1,6 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
-import { DeleteAliasButton, SetAliasForm } from "@/components/models/alias-forms";
+import { DeleteAliasButton, RollbackAliasButton, SetAliasForm } from "@/components/models/alias-forms";
 import { ReproBadge, RiskBadge, StatusBadge, shortHash } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
 import { BackLink, Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
@@ -9,7 +9,9 @@ import { Time } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
-import { aliasHistory } from "@/lib/registry/aliases";
+import { aliasHistory, protectedAliasesOf } from "@/lib/registry/aliases";
+
+const VIA: Record<string, string> = { direct: "set by hand", import: "imported", promotion: "promotion", emergency: "emergency promotion", rollback: "rollback", rollout: "rollout" };
 import { getModel } from "@/lib/registry/models";
 import { REPORT_KINDS } from "@/lib/registry/report-schemas";
 import { currentReports } from "@/lib/registry/rules";
@@ -31,8 +33,15 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
   const { name } = await params;
   const { cursor } = await searchParams;
   const model = await orNotFound(getModel({ actor: gate.actor, name }));
-  const [versions, history] = await Promise.all([orNotFound(listVersions({ actor: gate.actor, model: name, query: { cursor, limit: 25 } })), aliasHistory({ actor: gate.actor, model: name, limit: 25 })]);
+  const [versions, history, protectedAliases, fullHistory] = await Promise.all([
+    orNotFound(listVersions({ actor: gate.actor, model: name, query: { cursor, limit: 25 } })),
+    aliasHistory({ actor: gate.actor, model: name, limit: 25 }),
+    protectedAliasesOf({ actor: gate.actor, model: name }),
+    aliasHistory({ actor: gate.actor, model: name, limit: 500 }),
+  ]);
   const canSetAliases = can(gate.actor, "aliases.set", model.team.id);
+  const canRollback = can(gate.actor, "aliases.rollback", model.team.id);
+  const earlierHolders = (alias: string) => [...new Set(fullHistory.filter((h) => h.alias === alias && h.toVersion !== null).map((h) => h.toVersion as number))].sort((a, b) => b - a);
   const champion = model.aliases.find((a) => a.alias === "champion");
   const challenger = model.aliases.find((a) => a.alias === "challenger");
   return (
@@ -108,7 +117,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
             {history.length === 0 ? (
               <EmptyState title="No alias has been set yet" />
             ) : (
-              <Table caption="Alias history" head={["When", "Alias", "Change", "Who", "Why"]}>
+              <Table caption="Alias history" head={["When", "Alias", "Change", "How", "Who", "Why"]}>
                 {history.map((h, i) => (
                   <tr key={i}>
                     <td className={cell}>
@@ -116,6 +125,15 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
                     </td>
                     <td className={cell}>@{h.alias}</td>
                     <td className={cell}>{h.fromVersion === null ? `set to v${h.toVersion}` : h.toVersion === null ? `deleted (was v${h.fromVersion})` : `v${h.fromVersion} → v${h.toVersion}`}</td>
+                    <td className={cell}>
+                      {h.requestId ? (
+                        <Link className={linkStyles} href={`/promotions/${h.requestId}`}>
+                          {VIA[h.via] ?? h.via}
+                        </Link>
+                      ) : (
+                        (VIA[h.via] ?? h.via)
+                      )}
+                    </td>
                     <td className={cell}>{h.actor}</td>
                     <td className={cell}>{h.reason ?? ""}</td>
                   </tr>
@@ -130,14 +148,22 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
           ) : (
             <ul className="mb-4 divide-y divide-slate-200 dark:divide-slate-800" aria-label="Current aliases">
               {model.aliases.map((a) => (
-                <li key={a.alias} className="flex items-center justify-between py-2 text-sm">
+                <li key={a.alias} className="flex flex-wrap items-center justify-between gap-2 py-2 text-sm">
                   <span>
                     <strong>@{a.alias}</strong> →{" "}
                     <Link className={linkStyles} href={`/models/${model.name}/versions/${a.version}`}>
                       v{a.version}
                     </Link>
+                    {protectedAliases.includes(a.alias) && (
+                      <span className="ml-2">
+                        <Badge>protected</Badge>
+                      </span>
+                    )}
                   </span>
-                  {canSetAliases && <DeleteAliasButton model={model.name} alias={a.alias} />}
+                  <span className="flex items-center gap-1">
+                    {canRollback && earlierHolders(a.alias).some((v) => v !== a.version) && <RollbackAliasButton model={model.name} alias={a.alias} version={a.version} earlier={earlierHolders(a.alias)} />}
+                    {canSetAliases && !protectedAliases.includes(a.alias) && <DeleteAliasButton model={model.name} alias={a.alias} />}
+                  </span>
                 </li>
               ))}
             </ul>
@@ -146,6 +172,15 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
             versions.items.length > 0 && <SetAliasForm model={model.name} versions={versions.items.map((v) => ({ version: v.version, status: v.status }))} />
           ) : (
             <p className="text-xs text-slate-700 dark:text-slate-300">Engineers of {model.team.name} can set and delete unprotected aliases.</p>
+          )}
+          {protectedAliases.length > 0 && (
+            <p className="mt-3 text-xs text-slate-700 dark:text-slate-300">
+              Protected ({protectedAliases.map((a) => `@${a}`).join(", ")}) move only through an approved{" "}
+              <Link className={linkStyles} href={`/promotions?model=${model.name}`}>
+                promotion request
+              </Link>
+              , a rollout or a rollback.
+            </p>
           )}
         </Card>
       </div>

@@ -1,37 +1,18 @@
 import type { Metadata } from "next";
 import { ReproBadge } from "@/components/models/badges";
+import { VersionComparison, type Metrics } from "@/components/models/version-comparison";
 import { Forbidden } from "@/components/ui/forbidden";
-import { BackLink, Badge, EmptyState, PageHeader, Table, cell } from "@/components/ui/layout";
+import { BackLink, EmptyState, PageHeader } from "@/components/ui/layout";
 import { buttonStyles, inputStyles } from "@/components/ui/styles";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { getModel } from "@/lib/registry/models";
 import { listReports } from "@/lib/registry/reports";
-import { compareMetric } from "@/lib/registry/rules";
 import { getVersion, listVersions } from "@/lib/registry/versions";
 import type { VersionView } from "@/lib/registry/views";
 
 export const metadata: Metadata = { title: "Compare versions" };
 
-type Metrics = { metrics: Record<string, number>; direction?: Record<string, "higher" | "lower">; dataset: { name: string } };
-
-function differences(a: VersionView, b: VersionView): { field: string; a: string; b: string }[] {
-  const rows: [string, unknown, unknown][] = [
-    ["Commit SHA", a.lineage.commitSha, b.lineage.commitSha],
-    ["Code repository", a.lineage.codeRepository, b.lineage.codeRepository],
-    ["Data snapshot", a.lineage.dataSnapshotUri, b.lineage.dataSnapshotUri],
-    ["Data hash", a.lineage.dataHash, b.lineage.dataHash],
-    ["Feature set", a.lineage.featureSet && `${a.lineage.featureSet.name} v${a.lineage.featureSet.version}`, b.lineage.featureSet && `${b.lineage.featureSet.name} v${b.lineage.featureSet.version}`],
-    ["Hyper-parameters", JSON.stringify(a.lineage.hyperparameters), JSON.stringify(b.lineage.hyperparameters)],
-    ["Image digest", a.environment.imageDigest, b.environment.imageDigest],
-    ["Lockfile hash", a.environment.lockfileHash, b.environment.lockfileHash],
-    ["Runtime", a.environment.runtime, b.environment.runtime],
-    ["Accelerator", a.environment.accelerator, b.environment.accelerator],
-    ["Resource class", a.environment.resourceClass, b.environment.resourceClass],
-    ["Artifact checksum", a.artifact.checksum, b.artifact.checksum],
-  ];
-  return rows.map(([field, x, y]) => ({ field, a: x ? String(x) : "—", b: y ? String(y) : "—" }));
-}
 
 export default async function ComparePage({ params, searchParams }: { params: Promise<{ name: string }>; searchParams: Promise<{ a?: string; b?: string }> }) {
   const gate = await checkPagePermission("registry.read");
@@ -56,9 +37,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
   const [[a, aReports], [b, bReports]] = await orNotFound(Promise.all([load(aNum), load(bNum)]));
   const am = aReports.find((r) => r.current)?.payload as Metrics | undefined;
   const bm = bReports.find((r) => r.current)?.payload as Metrics | undefined;
-  const metricNames = [...new Set([...Object.keys(am?.metrics ?? {}), ...Object.keys(bm?.metrics ?? {})])].sort();
   const label = (v: VersionView) => `v${v.version}${v.aliases.length ? ` (@${v.aliases.join(", @")})` : ""}`;
-  const diffs = differences(a, b);
   return (
     <>
       <BackLink href={`/models/${name}`}>{name}</BackLink>
@@ -90,51 +69,7 @@ export default async function ComparePage({ params, searchParams }: { params: Pr
           {label(b)}: <ReproBadge reproducible={b.reproducible} missing={b.notReproducibleBecauseMissing} />
         </span>
       </div>
-      <section aria-labelledby="metrics-heading" className="mb-8">
-        <h2 id="metrics-heading" className="mb-3 text-lg font-semibold">
-          Offline metrics
-        </h2>
-        {metricNames.length === 0 ? (
-          <EmptyState title="Neither version has an offline-metrics report" />
-        ) : (
-          <Table caption="Offline metrics compared" head={["Metric", label(a), label(b), "Delta", "Verdict"]}>
-            {metricNames.map((m) => {
-              const x = am?.metrics[m];
-              const y = bm?.metrics[m];
-              const c = x !== undefined && y !== undefined ? compareMetric(m, x, y, { ...bm?.direction, ...am?.direction }) : null;
-              return (
-                <tr key={m}>
-                  <td className={`${cell} font-mono text-xs`}>{m}</td>
-                  <td className={cell}>{x ?? "—"}</td>
-                  <td className={cell}>{y ?? "—"}</td>
-                  <td className={cell}>{c ? `${c.delta > 0 ? "+" : ""}${Number(c.delta.toPrecision(4))}` : "—"}</td>
-                  <td className={cell}>
-                    {c?.verdict === "better" && <Badge tone="good">▲ better</Badge>}
-                    {c?.verdict === "worse" && <Badge tone="bad">▼ worse</Badge>}
-                    {c?.verdict === "same" && <Badge>= same</Badge>}
-                    {c && <span className="ml-1 text-xs text-slate-700 dark:text-slate-300">({c.direction} is better)</span>}
-                  </td>
-                </tr>
-              );
-            })}
-          </Table>
-        )}
-      </section>
-      <section aria-labelledby="diff-heading">
-        <h2 id="diff-heading" className="mb-3 text-lg font-semibold">
-          Lineage and environment
-        </h2>
-        <Table caption="Lineage and environment compared" head={["Field", label(a), label(b), ""]}>
-          {diffs.map((d) => (
-            <tr key={d.field} className={d.a !== d.b ? "bg-amber-50 dark:bg-amber-950/40" : undefined}>
-              <td className={cell}>{d.field}</td>
-              <td className={`${cell} break-all font-mono text-xs`}>{d.a}</td>
-              <td className={`${cell} break-all font-mono text-xs`}>{d.b}</td>
-              <td className={cell}>{d.a !== d.b ? <Badge tone="warn">≠ differs</Badge> : <span className="text-xs">same</span>}</td>
-            </tr>
-          ))}
-        </Table>
-      </section>
+      <VersionComparison a={a} b={b} am={am} bm={bm} />
     </>
   );
 }

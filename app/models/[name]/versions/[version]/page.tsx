@@ -10,6 +10,9 @@ import { linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
+import { can } from "@/lib/auth/permissions";
+import { getModel } from "@/lib/registry/models";
+import { RequestPromotionForm } from "@/components/promotions/request-form";
 import { versionReadiness } from "@/lib/policy/readiness";
 import { REPORT_KINDS, type ReportKind } from "@/lib/registry/report-schemas";
 import { listReports } from "@/lib/registry/reports";
@@ -30,9 +33,10 @@ export default async function VersionPage({ params }: { params: Promise<{ name: 
   const load = async () => {
     const v = await getVersion({ actor: gate.actor, model: name, version });
     const [reports, readiness] = await Promise.all([listReports({ actor: gate.actor, model: name, version }), versionReadiness({ actor: gate.actor, model: name, version })]);
-    return { v, reports, readiness };
+    const model = await getModel({ actor: gate.actor, name });
+    return { v, reports, readiness, canRequest: can(gate.actor, "promotions.request", model.team.id) };
   };
-  const { v, reports, readiness } = await orNotFound(load());
+  const { v, reports, readiness, canRequest } = await orNotFound(load());
   const current = reports.filter((r) => r.current).sort((x, y) => REPORT_KINDS.indexOf(x.kind as ReportKind) - REPORT_KINDS.indexOf(y.kind as ReportKind));
   const l = v.lineage;
   return (
@@ -131,6 +135,16 @@ export default async function VersionPage({ params }: { params: Promise<{ name: 
         </div>
       </div>
       <ReadinessPanel model={v.model} readiness={readiness} />
+      {canRequest && v.status === "ready" && (
+        <section aria-labelledby="request-heading" className="mt-8">
+          <h2 id="request-heading" className="mb-3 text-lg font-semibold">
+            Request a promotion
+          </h2>
+          <Card>
+            <RequestPromotionForm model={v.model} version={v.version} stages={readiness.map((r) => ({ name: r.stage, alias: r.alias, ready: r.status === "ready", holder: r.holder }))} />
+          </Card>
+        </section>
+      )}
       <section aria-labelledby="reports-heading" className="mt-8">
         <h2 id="reports-heading" className="mb-3 text-lg font-semibold">
           Evaluation reports

@@ -1,0 +1,6 @@
+// POST /api/v1/models/{name}/aliases/{alias}/rollback
+import { withApi } from "@/lib/api/with-api";
+import { rollbackAlias } from "@/lib/promotions/rollback";
+import { ZRollbackInput } from "@/lib/promotions/schemas";
+
+export const POST = withApi({ permission: "aliases.rollback", body: ZRollbackInput }, async ({ actor, params, body }) => rollbackAlias({ actor, model: params.name, alias: params.alias, input: body }));

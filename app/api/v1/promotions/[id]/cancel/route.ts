@@ -1,0 +1,6 @@
+// POST /api/v1/promotions/{id}/cancel
+import { withApi } from "@/lib/api/with-api";
+import { cancelPromotion } from "@/lib/promotions/request";
+import { ZCommentInput } from "@/lib/promotions/schemas";
+
+export const POST = withApi({ body: ZCommentInput }, async ({ actor, params, body }) => cancelPromotion({ actor, id: params.id, input: body }));

@@ -1,0 +1,7 @@
+// POST /api/v1/promotions/{id}/decisions
+import { Reply, withApi } from "@/lib/api/with-api";
+import { decidePromotion } from "@/lib/promotions/decide";
+import { ZDecisionInput } from "@/lib/promotions/schemas";
+
+// No permission up front: who may decide depends on the roles the request's policy asks for (checked in the use case).
+export const POST = withApi({ body: ZDecisionInput }, async ({ actor, params, body }) => new Reply(await decidePromotion({ actor, id: params.id, input: body }), 201));

@@ -1,0 +1,5 @@
+// GET /api/v1/promotions/{id}
+import { withApi } from "@/lib/api/with-api";
+import { getPromotion } from "@/lib/promotions/views";
+
+export const GET = withApi({ permission: "registry.read" }, async ({ actor, params }) => getPromotion({ actor, id: params.id }));

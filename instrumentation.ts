@@ -1,0 +1,19 @@
+/**
+ * Next.js calls register() once as a server process starts: `next start`, and the custom server in
+ * scripts/lib/server.mjs (its app.prepare() runs it). It starts the background worker: outbox delivery (email,
+ * Slack), and any job registered with registerJob() from lib/notifications/worker.ts; register yours here, so it
+ * runs from server start rather than from the first request that happens to load its module.
+ */
+export async function register() {
+  // NEXT_RUNTIME is set by Next.js itself, not configuration: the worker needs Node (pg, nodemailer, timers).
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { startOutboxWorker } = await import("@/lib/notifications/outbox");
+  // Does nothing without a database (a build, or a server started before its database was configured).
+  startOutboxWorker();
+  const { databaseConfigured } = await import("@/lib/env");
+  if (!databaseConfigured()) return;
+  const { registerJob } = await import("@/lib/notifications/worker");
+  const { runPromotionChores } = await import("@/lib/promotions/jobs");
+  // Expiry, reminders and escalation of promotion requests; an advisory lock lets one instance at a time through.
+  registerJob("promotion-chores", 60_000, (now) => runPromotionChores(now));
+}
