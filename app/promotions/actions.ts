@@ -24,43 +24,49 @@ export async function requestPromotionAction(model: string, version: number, _pr
   redirect(`/promotions/${id}`);
 }
 
-function done(view: PromotionView, message: string): ActionState {
-  revalidatePath(`/promotions/${view.id}`);
+/** After a change the request page reloads with a notice: the dialog that made it may no longer be offered. */
+function shown(view: PromotionView, done: "decided" | "cancelled" | "resubmitted" | "reviewed"): never {
   revalidatePath("/approvals");
-  return { status: "ok", message };
+  redirect(`/promotions/${view.id}?done=${done}`);
 }
 
 export async function decideAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  let view: PromotionView;
   try {
     const f = formObject(form);
-    const view = await decidePromotion({ actor: await getSessionActor(), id, input: { decision: (f.decision ?? "") as "approve", comment: f.comment ?? "", password: f.password } });
-    return done(view, `Decision recorded. The request is now ${view.statusLabel.toLowerCase()}${view.status === "applied" ? `: ${view.move.sentence}` : ""}.`);
+    view = await decidePromotion({ actor: await getSessionActor(), id, input: { decision: (f.decision ?? "") as "approve", comment: f.comment ?? "", password: f.password } });
   } catch (err) {
     return actionError(err);
   }
+  shown(view, "decided");
 }
 
 export async function cancelAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  let view: PromotionView;
   try {
-    return done(await cancelPromotion({ actor: await getSessionActor(), id, input: { comment: formObject(form).comment ?? "" } }), "The request is cancelled.");
+    view = await cancelPromotion({ actor: await getSessionActor(), id, input: { comment: formObject(form).comment ?? "" } });
   } catch (err) {
     return actionError(err);
   }
+  shown(view, "cancelled");
 }
 
 export async function resubmitAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  let view: PromotionView;
   try {
-    const view = await resubmitPromotion({ actor: await getSessionActor(), id, input: { comment: formObject(form).comment ?? "" } });
-    return done(view, `Resubmitted. The request is now ${view.statusLabel.toLowerCase()}.`);
+    view = await resubmitPromotion({ actor: await getSessionActor(), id, input: { comment: formObject(form).comment ?? "" } });
   } catch (err) {
     return actionError(err);
   }
+  shown(view, "resubmitted");
 }
 
 export async function reviewAction(id: string, _prev: ActionState, form: FormData): Promise<ActionState> {
+  let view: PromotionView;
   try {
-    return done(await reviewEmergencyPromotion({ actor: await getSessionActor(), id, input: { comment: formObject(form).comment ?? "" } }), "Review recorded.");
+    view = await reviewEmergencyPromotion({ actor: await getSessionActor(), id, input: { comment: formObject(form).comment ?? "" } });
   } catch (err) {
     return actionError(err);
   }
+  shown(view, "reviewed");
 }

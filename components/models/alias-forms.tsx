@@ -38,13 +38,13 @@ export function DeleteAliasButton({ model, alias }: { model: string; alias: stri
 }
 
 /** Roll an alias back (ML Leads and admins): to the previous holder, or a chosen earlier one, with a comment. */
-export function RollbackAliasButton({ model, alias, version, earlier }: { model: string; alias: string; version: number; earlier: number[] }) {
+export function RollbackAliasButton({ model, alias, version, earlier, previous }: { model: string; alias: string; version: number; earlier: number[]; previous: number | null }) {
   return (
     <CommentActionButton
       action={rollbackAliasAction.bind(null, model, alias)}
       label="Roll back"
       title={`Roll back ${model}@${alias}`}
-      description={`@${alias} points at v${version} now. Rolling back repoints it at once; the serving layer sees the change immediately and the request that moved it is marked rolled back.`}
+      description={`@${alias} points at v${version} now. Rolling back repoints it at once: the serving layer sees the change immediately, and the promotion request that moved it, if any, is marked rolled back.`}
       submitLabel="Roll back"
       variant="danger"
       commentLabel="Why (recorded in the alias history and the audit log)"
@@ -52,7 +52,7 @@ export function RollbackAliasButton({ model, alias, version, earlier }: { model:
         <SelectField
           label="Back to"
           name="toVersion"
-          options={[{ value: "", label: "The previous holder" }, ...earlier.filter((v) => v !== version).map((v) => ({ value: String(v), label: `v${v}` }))]}
+          options={[...(previous !== null ? [{ value: "", label: `The previous holder, v${previous}` }] : []), ...earlier.filter((v) => v !== version && v !== previous).map((v) => ({ value: String(v), label: `v${v}` }))]}
           error={error("toVersion")}
         />
       )}

@@ -8,7 +8,7 @@ import { TextAreaField, TextField } from "@/components/ui/field";
 import { FormMessage, fieldError } from "@/components/ui/form-message";
 import { useFormAction } from "@/components/ui/use-form-action";
 
-type Props = { id: string; number: number; move: string; signature: boolean; canApprove: boolean; approveBlockedReason: string | null; roles: string[] };
+type Props = { id: string; number: number; move: string; strategy: string; signature: boolean; canApprove: boolean; approveBlockedReason: string | null; roles: string[] };
 
 const CHOICES = [
   { value: "approve", label: "Approve", hint: "The version may move." },
@@ -25,14 +25,22 @@ export function DecisionButton(props: Props) {
   );
 }
 
-function DecisionForm({ id, move, signature, canApprove, approveBlockedReason, roles }: Props) {
+function DecisionForm({ id, move, strategy, signature, canApprove, approveBlockedReason, roles }: Props) {
   const { state, pending, onSubmit, ref } = useFormAction(decideAction.bind(null, id));
   const [choice, setChoice] = useState<string>(canApprove ? "approve" : "request-changes");
   const group = useId();
   return (
     <form ref={ref} method="post" onSubmit={onSubmit} noValidate className="space-y-4">
       <p className="rounded-md bg-slate-100 px-3 py-2 text-sm dark:bg-slate-800">
-        If approved and the quorum is complete: <strong>{move}</strong>.
+        If approved and the quorum is complete:{" "}
+        {strategy === "direct" ? (
+          <strong>{move}</strong>
+        ) : (
+          <>
+            a <strong>{strategy}</strong> rollout starts, and <strong>{move}</strong> once it completes
+          </>
+        )}
+        .
       </p>
       <p className="text-sm text-slate-700 dark:text-slate-300">You decide as {roles.join(" and ")}.</p>
       <FormMessage state={state} />

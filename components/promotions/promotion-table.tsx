@@ -16,7 +16,7 @@ export function age(from: string, now = Date.now()): string {
 /** Requests as rows: what moves where, its status and why, who asked, and how long it has waited. */
 export function PromotionTable({ caption, items, extra }: { caption: string; items: (PromotionSummary & { myRoles?: string[] })[]; extra?: "roles" }) {
   return (
-    <Table caption={caption} head={["Request", "Move", "Status", "Requested by", extra === "roles" ? "You decide as" : "Waiting", "Requested"]}>
+    <Table caption={caption} head={["Request", "Move", "Team", "Status", "Requested by", ...(extra === "roles" ? ["You decide as"] : []), "Waiting", "Requested"]}>
       {items.map((p) => (
         <tr key={p.id}>
           <td className={cell}>
@@ -32,6 +32,7 @@ export function PromotionTable({ caption, items, extra }: { caption: string; ite
           <td className={cell}>
             <span className="font-medium">{p.model}</span> v{p.version} → {p.stage} <span className="text-slate-700 dark:text-slate-300">(@{p.alias})</span>
           </td>
+          <td className={cell}>{p.team}</td>
           <td className={cell}>
             <PromotionStatusBadge status={p.status} />
             {p.reviewDue && (
@@ -43,7 +44,8 @@ export function PromotionTable({ caption, items, extra }: { caption: string; ite
             {p.status === "blocked" && p.statusReason && <p className="mt-1 max-w-md text-xs text-slate-700 dark:text-slate-300">{p.statusReason}</p>}
           </td>
           <td className={cell}>{p.requester}</td>
-          <td className={cell}>{extra === "roles" ? (p.myRoles ?? []).join(", ") : ["blocked", "awaiting-approval", "changes-requested"].includes(p.status) ? age(p.createdAt) : "—"}</td>
+          {extra === "roles" && <td className={cell}>{(p.myRoles ?? []).join(", ")}</td>}
+          <td className={cell}>{["blocked", "awaiting-approval", "changes-requested"].includes(p.status) ? age(p.createdAt) : "—"}</td>
           <td className={cell}>
             <Time value={p.createdAt} />
           </td>

@@ -109,7 +109,10 @@ test.describe("promotion API", () => {
     expect((await (await as.viewer.get(`/api/v1/models/${name}/aliases/staging`)).json()).version).toBe(1);
     expect((await (await as.viewer.get(`/api/v1/promotions/${third.id}`)).json()).status).toBe("rolled-back");
     expect((await as.admin.post(`/api/v1/models/${name}/aliases/staging/rollback`, { data: { toVersion: 2, comment: "The error spike was the load balancer." } })).status()).toBe(200);
-    expect((await as.lead.post(`/api/v1/models/${name}/aliases/staging/rollback`, { data: { comment: "Back again: the spike came back." } })).status()).toBe(200);
+    // A default rollback right after a rollback is refused (a retried alert must not undo it); naming the version works.
+    const again = await expectError(await as.lead.post(`/api/v1/models/${name}/aliases/staging/rollback`, { data: { comment: "Back again: the spike came back." } }), 409);
+    expect(again.error.message).toContain("it was just rolled back to v2 from v1");
+    expect((await as.lead.post(`/api/v1/models/${name}/aliases/staging/rollback`, { data: { toVersion: 1, comment: "Back again: the spike came back." } })).status()).toBe(200);
   });
 
   test("emergency: an ML Lead and an admin apply; only a compliance officer reviews", async () => {

@@ -35,9 +35,8 @@ async function decide(page: Page, id: string, comment: string, completes = false
   await dialog.getByLabel(/^Comment/).fill(comment);
   await dialog.getByLabel("Password (electronic signature)").fill(DEMO_PASSWORD);
   await dialog.getByRole("button", { name: "Sign and record decision" }).click();
-  // The decision that completes the quorum closes the request, and the page shows the outcome instead of the dialog.
-  if (completes) await expect(page.getByText("Applied", { exact: true })).toBeVisible();
-  else await expect(dialog.getByRole("status")).toContainText("Decision recorded");
+  // The page reloads with the outcome (the decision that completes the quorum also closes the request).
+  await expect(page.getByRole("status").filter({ hasText: "Your decision is recorded." })).toContainText(completes ? "The request is applied" : "The request is awaiting approval");
 }
 
 test("engineer requests, ML Lead approves, compliance officer signs, the alias moves, an ML Lead rolls it back", async ({ browser, baseURL }) => {
@@ -64,8 +63,11 @@ test("engineer requests, ML Lead approves, compliance officer signs, the alias m
   await expect(engineer.getByRole("button", { name: "Decide…" })).toHaveCount(0);
   await expectAccessible(engineer, "promotion request page");
 
-  // The ML Lead finds it in the inbox and approves with a comment and a signature.
+  // The ML Lead hears of it (the bell), finds it in the inbox and approves with a comment and a signature.
+  const { number } = await (await engineerApi.get(`/api/v1/promotions/${id}`)).json();
   const lead = await as(browser, "lead");
+  await lead.goto("/notifications");
+  await expect(lead.getByText(`Approval needed: #${number} ${name} v2 to staging (@staging)`)).toBeVisible();
   await lead.goto("/approvals");
   const waiting = lead.getByRole("table", { name: "Requests waiting for my decision" });
   await expect(waiting).toContainText(`${name} v2 → staging`);
@@ -106,6 +108,8 @@ test("a decision without a real comment, or with a wrong password, is refused in
   await lead.goto(`/promotions/${r.id}`);
   await lead.getByRole("button", { name: "Decide…" }).click();
   const dialog = lead.getByRole("dialog");
+  await expect(dialog.getByRole("heading", { name: `Decide on request #${r.number}` })).toBeVisible();
+  await expectAccessible(lead, "decision dialog");
   await dialog.getByLabel(/^Comment/).fill("lgtm!!!");
   await dialog.getByLabel("Password (electronic signature)").fill(DEMO_PASSWORD);
   await dialog.getByRole("button", { name: "Sign and record decision" }).click();
@@ -114,6 +118,9 @@ test("a decision without a real comment, or with a wrong password, is refused in
   await dialog.getByLabel("Password (electronic signature)").fill("not my password");
   await dialog.getByRole("button", { name: "Sign and record decision" }).click();
   await expect(dialog.getByRole("alert").first()).toContainText("The password is not correct");
+  await dialog.getByRole("button", { name: "Close" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(lead.getByRole("button", { name: "Decide…" })).toBeFocused();
   expect((await (await engineerApi.get(`/api/v1/promotions/${r.id}`)).json()).decisions).toEqual([]);
   await Promise.all([engineerApi, adminApi].map((c) => c.dispose()));
 });

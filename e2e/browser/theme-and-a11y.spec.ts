@@ -35,7 +35,7 @@ test("times show in the viewer's zone with the UTC time on hover", async ({ brow
   await context.close();
 });
 
-const pages: { path: string; who: "admin" | "viewer" | "engineer" | null; label: string }[] = [
+const pages: { path: string; who: "admin" | "viewer" | "engineer" | "lead" | null; label: string }[] = [
   { path: "/signin", who: null, label: "sign-in" },
   { path: "/", who: "viewer", label: "overview (viewer)" },
   { path: "/", who: "admin", label: "overview (admin)" },
@@ -51,6 +51,11 @@ const pages: { path: string; who: "admin" | "viewer" | "engineer" | null; label:
   { path: "/search?q=fraud", who: "viewer", label: "search" },
   { path: "/policies", who: "admin", label: "organisation policy (editor)" },
   { path: "/models/credit-risk/policy?from=0&to=1", who: "viewer", label: "policy diff" },
+  { path: "/promotions", who: "viewer", label: "promotion requests" },
+  { path: "/promotions/2", who: "lead", label: "promotion request awaiting the viewer's decision (demo #2)" },
+  { path: "/promotions/4", who: "viewer", label: "blocked promotion request (demo #4)" },
+  { path: "/approvals", who: "lead", label: "approvals inbox" },
+  { path: "/models/fraud-detector/versions/6", who: "engineer", label: "version with the request form" },
 ];
 
 for (const scheme of ["light", "dark"] as const) {
@@ -69,7 +74,7 @@ for (const scheme of ["light", "dark"] as const) {
 
 test("axe finds no serious or critical problems on a user's page", async ({ page }) => {
   await signIn(page, demoUser("admin"));
-  await page.goto("/admin/users");
+  await page.goto(`/admin/users?q=${demoUser("lead")}`);
   await page.getByRole("link", { name: demoUser("lead") }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lee Lead");
   await expectAccessible(page, "user detail");

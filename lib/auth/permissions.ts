@@ -59,9 +59,9 @@ export const PERMISSIONS = {
     scopes: ["promotions:request"],
   },
   "promotions.decide": {
-    description: "Approve, reject or request changes where a policy asks for the holder's role",
+    description: "Approve, reject or request changes where a policy (or, for admins, the emergency path) asks for the holder's role",
     level: "team",
-    roles: ["ml-lead", "compliance-officer"],
+    roles: ["ml-lead", "compliance-officer", "admin"],
     scopes: [],
   },
   "promotions.cancel-any": {

@@ -1,6 +1,7 @@
 import "server-only";
 import { SYSTEM, reevaluateModel } from "@/lib/promotions/settle";
 import { OPEN_STATUSES } from "@/lib/promotions/state";
+import { lockModel } from "@/lib/registry/aliases";
 import { conflict, notFound, unprocessable } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
@@ -150,9 +151,11 @@ export async function putDefaultPolicy(opts: { actor: Actor | null; input: TPutP
   const input = ZPutPolicyInput.parse(opts.input);
   const actor = requirePermission(opts.actor, "policies.manage");
   const row = await transaction(async (tx) => {
+    // Every open request is judged by the policy in force: re-run them all on the new default. The models' locks
+    // come first, in id order, as every other writer takes them before the audit chain's lock.
+    const models = await tx.promotionRequest.findMany({ where: { status: { in: [...OPEN_STATUSES] } }, distinct: ["modelId"], select: { modelId: true }, orderBy: { modelId: "asc" } });
+    for (const m of models) await lockModel(tx, m.modelId);
     const saved = await savePolicy(tx, actor, DEFAULT_SCOPE, "The organisation default", input, null);
-    // Every open request is judged by the policy in force: re-run them all on the new default.
-    const models = await tx.promotionRequest.findMany({ where: { status: { in: [...OPEN_STATUSES] } }, distinct: ["modelId"], select: { modelId: true } });
     for (const m of models) await reevaluateModel(tx, { modelId: m.modelId, actor: SYSTEM });
     return saved;
   });
@@ -166,6 +169,7 @@ export async function putModelPolicy(opts: { actor: Actor | null; model: string;
     const actor = requirePermission(opts.actor, "policies.manage");
     const model = await tx.registeredModel.findUnique({ where: { name: opts.model } });
     if (!model) throw notFound(`No model named "${opts.model}"`);
+    await lockModel(tx, model.id);
     const saved = await savePolicy(tx, actor, model.id, model.name, input, model.teamId);
     await reevaluateModel(tx, { modelId: model.id, actor: SYSTEM });
     return { model, row: saved };

@@ -20,7 +20,9 @@ const Percent = z.number({ error: "Expected a percentage (a number)" }).min(0, "
 const NonNegative = z.number({ error: "Expected a number" }).min(0, "Must be at least 0");
 const Finite = z.number({ error: "Expected a number" }).refine(Number.isFinite, "Expected a finite number");
 const Direction = z.enum(["higher", "lower"], { error: "direction is higher or lower (which way is better)" });
-const Role = z.enum(ROLES, { error: `role is one of ${ROLES.join(", ")}` });
+/** The roles a policy may ask to decide: those holding "promotions.decide" (docs/permissions.md). */
+export const DECIDING_ROLES = ["ml-lead", "compliance-officer", "admin"] as const satisfies readonly (typeof ROLES)[number][];
+const Role = z.enum(DECIDING_ROLES, { error: `role is one of ${DECIDING_ROLES.join(", ")} (the roles that may decide on promotions)` });
 export const GATE_REPORT_KINDS = ["offline-metrics", "latency"] as const;
 const MetricReport = z.enum(GATE_REPORT_KINDS, { error: "report is offline-metrics or latency" });
 export const ENVIRONMENT_FIELDS = ["imageDigest", "lockfileHash", "runtime", "accelerator", "resourceClass"] as const;

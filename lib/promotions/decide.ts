@@ -1,14 +1,14 @@
 import "server-only";
 import { AppError, badRequest, conflict, forbidden } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
-import type { Actor, Grant } from "@/lib/auth/permissions";
+import { can, type Actor, type Grant } from "@/lib/auth/permissions";
 import { checkPassword } from "@/lib/auth/secrets";
 import { transaction } from "@/lib/db";
 import { notifyDecision } from "./notify";
 import type { Requirement } from "./quorum";
-import { closedMessage, lockedRequest, transition } from "./request";
+import { closedMessage, findReadableRequest, lockedRequest, transition } from "./request";
 import { ZDecisionInput, type TDecisionInput } from "./schemas";
-import { decisionInputs, evaluateRequest, settleRequest } from "./settle";
+import { SYSTEM, loadRequest, settleRequest } from "./settle";
 import { signDecision } from "./signature";
 import type { Status } from "./state";
 import { getPromotion, type PromotionView } from "./views";
@@ -27,17 +27,36 @@ const DECIDABLE: readonly Status[] = ["awaiting-approval", "blocked"];
  */
 export async function decidePromotion(opts: { actor: Actor | null; id: string; input: TDecisionInput; now?: Date }): Promise<PromotionView> {
   const input = ZDecisionInput.parse(opts.input);
+  try {
+    return await decide(opts.actor, opts.id, input, opts.now ?? new Date());
+  } catch (err) {
+    // A wrong password is worth an auditor's attention (the decision itself rolled back with nothing recorded).
+    if (err instanceof AppError && err.code === "signature_failed" && opts.actor) await recordFailedSignature(opts.actor, opts.id);
+    throw err;
+  }
+}
+
+async function recordFailedSignature(actor: Actor, id: string): Promise<void> {
+  await transaction(async (tx) => {
+    const r = await findReadableRequest(tx, actor, id);
+    await recordAuditEvent(tx, { actor, action: "promotion.signature-failed", target: { type: "promotion", id: r.id, teamId: r.model.teamId }, reason: "An electronic signature was refused: the password was not correct." });
+  });
+}
+
+async function decide(actor0: Actor | null, requestId: string, input: ReturnType<typeof ZDecisionInput.parse>, now: Date): Promise<PromotionView> {
   const id = await transaction(async (tx) => {
-    const r = await lockedRequest(tx, opts.actor, opts.id);
-    const actor = opts.actor!;
+    const found = await lockedRequest(tx, actor0, requestId);
+    const actor = actor0!;
     if (actor.kind !== "user") throw forbidden("Service tokens cannot decide on promotions; a person must, signed in or with a token bound to their user.");
-    if (!DECIDABLE.includes(r.status as Status)) {
+    // Judge on the evidence as it is now (a freeze may have ended, a report aged): the decision binds to it.
+    const { evaluation } = await settleRequest(tx, { requestId: found.id, actor: SYSTEM, now });
+    const r = await loadRequest(tx, found.id);
+    if (!DECIDABLE.includes(r.status as Status) || !evaluation) {
       throw conflict(r.status === "changes-requested" ? `Request #${r.number} is back with its requester for changes; decide once it is resubmitted.` : closedMessage(r));
     }
     if (actor.userId === r.requesterId) throw forbidden("You requested this promotion; someone else must decide on it (separation of duties).");
-    const now = opts.now ?? new Date();
-    const e = await evaluateRequest(tx, { model: r.model, versionId: r.versionId, stage: r.stage, emergency: r.emergency, decisions: decisionInputs(r.decisions), round: r.round, status: r.status as Status, now });
-    const roles = askedRolesHeld(actor.grants, e.requirements, r.model.teamId);
+    const e = evaluation;
+    const roles = can(actor, "promotions.decide", r.model.teamId) ? askedRolesHeld(actor.grants, e.requirements, r.model.teamId) : [];
     if (!roles.length) {
       const asked = e.requirements.map((q) => q.role).join(", ") || "no one";
       throw forbidden(`This request needs decisions from ${asked} for ${r.model.name}'s team; you hold none of these roles.`);
@@ -54,16 +73,16 @@ export async function decidePromotion(opts: { actor: Actor | null; id: string; i
         throw new AppError(403, "signature_failed", user.passwordHash ? "The password is not correct, so the decision was not signed or recorded." : "Your account signs in through single sign-on and has no Gatehouse password; ask an admin to set one before signing.", [{ path: "password", message: "Not correct" }]);
       }
       const request = { id: r.id, number: r.number, model: r.model.name, version: r.version.version, stage: r.stage, alias: r.alias };
-      signature = signDecision({ signer: { id: user.id, name: user.name, email: user.email }, decision: input.decision, request, evidenceHash: r.evidenceHash, signedAt: now });
+      signature = signDecision({ signer: { id: user.id, name: user.name, email: user.email }, decision: input.decision, request, evidenceHash: e.hash, signedAt: now });
     }
     const decision = await tx.promotionDecision.create({
-      data: { requestId: r.id, round: r.round, userId: actor.userId, userLabel: actor.label, tokenId: actor.tokenId ?? null, decision: input.decision, comment: input.comment, roles, evidenceHash: r.evidenceHash, signature: signature ?? undefined, createdAt: now },
+      data: { requestId: r.id, round: r.round, userId: actor.userId, userLabel: actor.label, tokenId: actor.tokenId ?? null, decision: input.decision, comment: input.comment, roles, evidenceHash: e.hash, signature: signature ?? undefined, createdAt: now },
     });
     await recordAuditEvent(tx, {
       actor,
       action: "promotion.decide",
       target: { type: "promotion", id: r.id, teamId: r.model.teamId },
-      after: { decisionId: decision.id, decision: input.decision, roles, round: r.round, evidenceHash: r.evidenceHash, signature: signature ? { meaning: signature.meaning, hash: signature.hash } : null },
+      after: { decisionId: decision.id, decision: input.decision, roles, round: r.round, evidenceHash: e.hash, signature: signature ? { meaning: signature.meaning, hash: signature.hash } : null },
       reason: input.comment,
     });
     await notifyDecision(tx, { request: r, decision: input.decision, by: actor.name || actor.label, comment: input.comment });
@@ -72,5 +91,5 @@ export async function decidePromotion(opts: { actor: Actor | null; id: string; i
     else await settleRequest(tx, { requestId: r.id, actor, now });
     return r.id;
   });
-  return getPromotion({ actor: opts.actor, id });
+  return getPromotion({ actor: actor0, id });
 }

@@ -35,9 +35,10 @@ async function deciders(tx: Tx, requestId: string): Promise<string[]> {
 
 const without = (ids: readonly string[], ...drop: (string | null)[]) => [...new Set(ids)].filter((id) => !drop.includes(id));
 
-export async function notifyApprovalNeeded(tx: Tx, o: { request: RequestRef; missing: readonly Requirement[]; event?: "approval.needed" | "approval.reminder" }): Promise<string[]> {
+/** `except`: people whose approval already counts; they cannot fill what is missing, so they are not asked again. */
+export async function notifyApprovalNeeded(tx: Tx, o: { request: RequestRef; missing: readonly Requirement[]; event?: "approval.needed" | "approval.reminder"; except?: readonly string[] }): Promise<string[]> {
   const r = o.request;
-  const userIds = without(await usersWithRoles(tx, o.missing.map((m) => m.role), r.model.teamId), r.requesterId);
+  const userIds = without(await usersWithRoles(tx, o.missing.map((m) => m.role), r.model.teamId), r.requesterId, ...(o.except ?? []));
   const reminder = o.event === "approval.reminder";
   await notify(tx, {
     event: o.event ?? "approval.needed",

@@ -42,7 +42,7 @@ describe("requirementsFor", () => {
     ["an unconditional entry applies to every tier", [{ role: "ml-lead", count: 2 }], "regulated", [{ role: "ml-lead", count: 2 }]],
     ["a regulated-only entry skips standard models", [{ role: "ml-lead" }, { role: "compliance-officer", when: { riskTier: "regulated" } }], "standard", [{ role: "ml-lead", count: 1 }]],
     ["a regulated-only entry applies to regulated models", [{ role: "ml-lead" }, { role: "compliance-officer", when: { riskTier: "regulated" } }], "regulated", ML_AND_CO],
-    ["a standard-only entry skips regulated models", [{ role: "engineer", when: { riskTier: "standard" } }], "regulated", []],
+    ["a standard-only entry skips regulated models", [{ role: "admin", when: { riskTier: "standard" } }], "regulated", []],
     ["two entries of one role add up", [{ role: "ml-lead" }, { role: "ml-lead", count: 2 }], "standard", [{ role: "ml-lead", count: 3 }]],
     [
       "a conditional entry adds to an unconditional one only where it applies",

@@ -47,19 +47,20 @@ export async function requestPromotion(opts: { actor: Actor | null; input: TRequ
   const id = await transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, input.model);
     const actor = requirePermission(opts.actor, "promotions.request", model.teamId);
+    // The emergency path replaces the policy's quorum: only a person may invoke it, never a pipeline's token.
+    if (input.emergency && actor.kind !== "user") throw forbidden("Only a person can request an emergency promotion; service tokens request the normal way.");
     await lockModel(tx, model.id);
     const now = opts.now ?? new Date();
     const version = await findVersion(tx, model.id, model.name, input.version);
     if (version.status !== "ready") throw conflict(`v${version.version} of ${model.name} is archived; only a ready version can be promoted`, [{ path: "version", message: "Archived" }]);
     const { policy } = await effectivePolicyFor(tx, model.id);
     const stage = stageNamed(policy, model.name, input.stage);
-    const holder = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: stage.alias } }, select: { versionId: true } });
-    if (holder?.versionId === version.id) throw conflict(`v${version.version} already holds ${model.name}@${stage.alias}`, [{ path: "version", message: `Already @${stage.alias}` }]);
+    const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: stage.alias } }, include: { version: { select: { version: true } } } });
+    if (current?.versionId === version.id) throw conflict(`v${version.version} already holds ${model.name}@${stage.alias}`, [{ path: "version", message: `Already @${stage.alias}` }]);
 
     const e = await evaluateRequest(tx, { model, versionId: version.id, stage: stage.name, emergency: input.emergency, decisions: [], round: 1, status: "new", now });
     const status: Status = e.gatesPassed && !e.frozen ? "awaiting-approval" : "blocked";
     const who = actorFields(actor);
-    const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: stage.alias } }, include: { version: { select: { version: true } } } });
     const created = await tx.promotionRequest.create({
       data: {
         modelId: model.id,
@@ -109,7 +110,7 @@ export async function cancelPromotion(opts: { actor: Actor | null; id: string; i
     const actor = opts.actor!;
     const own = isRequester(actor, r);
     if (!own && !can(actor, "promotions.cancel-any", r.model.teamId)) throw forbidden("Only the requester or an admin can cancel a promotion request.");
-    if (!isOpen(r.status)) throw conflict(closedMessage(r));
+    if (!isOpen(r.status) && r.status !== "rolling-out") throw conflict(closedMessage(r));
     await transition(tx, { actor, request: r, to: "cancelled", reason: `Cancelled by ${actorFields(actor).actorLabel}: ${input.comment}`, comment: input.comment });
     return r.id;
   });
@@ -123,7 +124,9 @@ export async function resubmitPromotion(opts: { actor: Actor | null; id: string;
     const r = await lockedRequest(tx, opts.actor, opts.id);
     const actor = opts.actor!;
     if (!isRequester(actor, r)) throw forbidden("Only the requester can resubmit a request sent back for changes.");
-    if (r.status !== "changes-requested") throw conflict(r.status === "changes-requested" || isOpen(r.status) ? `Request #${r.number} was not sent back for changes; there is nothing to resubmit.` : closedMessage(r));
+    // Resubmitting asks again: the requester must still be allowed to request (withdrawing, by cancelling, needs no role).
+    requirePermission(actor, "promotions.request", r.model.teamId);
+    if (r.status !== "changes-requested") throw conflict(isOpen(r.status) ? `Request #${r.number} was not sent back for changes; there is nothing to resubmit.` : closedMessage(r));
     const now = opts.now ?? new Date();
     await tx.promotionRequest.update({ where: { id: r.id }, data: { round: r.round + 1, remindedAt: null, escalatedAt: null } });
     // Back to blocked first; settling then moves it to awaiting approval (or further) if the gates pass.

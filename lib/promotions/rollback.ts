@@ -1,5 +1,5 @@
 import "server-only";
-import { conflict, notFound } from "@/lib/api/errors";
+import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
@@ -16,13 +16,18 @@ import { z } from "zod";
 
 /**
  * Which version an alias goes back to: the named one if it held the alias before, else the holder before the
- * current one. Pure, over the alias's history (oldest first).
+ * current one. Pure, over the alias's history (oldest first). A default rollback right after a rollback is refused
+ * rather than undoing it: an alerting system that retries must not redeploy the version it just pulled.
  */
-export function rollbackTarget(history: readonly { fromVersion: number | null; toVersion: number | null }[], current: number, toVersion?: number): { version: number } | { error: string } {
+export function rollbackTarget(history: readonly { fromVersion: number | null; toVersion: number | null; via?: string }[], current: number, toVersion?: number): { version: number } | { error: string } {
   if (toVersion !== undefined) {
     if (toVersion === current) return { error: `v${toVersion} holds the alias already` };
     if (!history.some((h) => h.toVersion === toVersion)) return { error: `v${toVersion} never held this alias, so it cannot be rolled back to` };
     return { version: toVersion };
+  }
+  const last = history.at(-1);
+  if (last?.via === "rollback" && last.toVersion === current) {
+    return { error: `it was just rolled back to v${current}${last.fromVersion !== null ? ` from v${last.fromVersion}` : ""}; name the version (toVersion) to go further back` };
   }
   for (let i = history.length - 1; i >= 0; i--) {
     const h = history[i];
@@ -46,14 +51,16 @@ export async function rollbackAlias(opts: { actor: Actor | null; model: string; 
     const now = opts.now ?? new Date();
     const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: alias } }, include: { version: { select: { id: true, version: true } } } });
     if (!current) throw notFound(`Model "${model.name}" has no alias "${alias}"`);
-    const history = await tx.aliasChange.findMany({ where: { modelId: model.id, alias }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { fromVersion: true, toVersion: true } });
+    const history = await tx.aliasChange.findMany({ where: { modelId: model.id, alias }, orderBy: [{ createdAt: "asc" }, { id: "asc" }], select: { fromVersion: true, toVersion: true, via: true, requestId: true } });
     const target = rollbackTarget(history, current.version.version, input.toVersion);
     if ("error" in target) throw conflict(`${model.name}@${alias} cannot be rolled back: ${target.error}.`, [{ path: "toVersion", message: target.error }]);
     const version = await tx.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: target.version } } });
     if (!version) throw notFound(`Model "${model.name}" has no version ${target.version}`);
     if (version.status !== "ready") throw conflict(`v${version.version} is archived; unarchive it or roll back to another version`, [{ path: "toVersion", message: "Archived" }]);
-    // The request whose application put the current holder there, if any: it is now rolled back.
-    const applied = await tx.promotionRequest.findFirst({ where: { modelId: model.id, alias, versionId: current.version.id, status: "applied" }, orderBy: { closedAt: "desc" }, include: { model: true, version: { select: { version: true } } } });
+    // The request whose application put the current holder there, if the last move was one: it is now rolled back.
+    const last = history.at(-1);
+    const byRequest = last && (last.via === "promotion" || last.via === "emergency") && last.toVersion === current.version.version ? last.requestId : null;
+    const applied = byRequest ? await tx.promotionRequest.findFirst({ where: { id: byRequest, status: "applied" }, include: { model: true, version: { select: { version: true } } } }) : null;
     await moveAlias(tx, { model, alias, target: { id: version.id, version: version.version }, actor, reason: input.comment, via: "rollback", requestId: applied?.id ?? null, action: "alias.rollback" });
     if (applied) await transition(tx, { actor, request: applied, to: "rolled-back", reason: `${actorFields(actor).actorLabel} rolled ${model.name}@${alias} back to v${version.version}: ${input.comment}`, comment: input.comment });
     await notifyRolledBack(tx, { model, alias, from: current.version.version, to: version.version, by: actorFields(actor).actorLabel, comment: input.comment, request: applied });
@@ -72,6 +79,10 @@ export async function reviewEmergencyPromotion(opts: { actor: Actor | null; id: 
     const actor = requirePermission(opts.actor, "promotions.review", r.model.teamId);
     if (!r.reviewRequired) throw conflict(`Request #${r.number} was not an applied emergency promotion; it needs no review.`);
     if (r.reviewedAt) throw conflict(`Request #${r.number} was reviewed already, by ${r.reviewedBy}.`);
+    // The review is a second pair of eyes: not the requester's, nor those of anyone who approved it.
+    if (actor.kind === "user" && (actor.userId === r.requesterId || r.decisions.some((d) => d.userId === actor.userId))) {
+      throw forbidden(`You ${actor.userId === r.requesterId ? "requested" : "decided on"} request #${r.number}; another compliance officer must review it.`);
+    }
     const who = actorFields(actor).actorLabel;
     await tx.promotionRequest.update({ where: { id: r.id }, data: { reviewedAt: new Date(), reviewedBy: who, reviewComment: input.comment } });
     await recordAuditEvent(tx, { actor, action: "promotion.review", target: { type: "promotion", id: r.id, teamId: r.model.teamId }, before: { reviewed: false }, after: { reviewed: true }, reason: input.comment });

@@ -11,7 +11,7 @@ import { lockModel, moveAlias } from "@/lib/registry/aliases";
 import { evidenceHash } from "./evidence";
 import { notifyApplied, notifyApprovalNeeded, notifyReviewRequired } from "./notify";
 import { evaluateQuorum, requirementsFor, signatureRequired, type DecisionInput, type QuorumResult, type Requirement } from "./quorum";
-import { CLOSED_STATUSES, assertTransition, isOpen, settle, type Status } from "./state";
+import { OPEN_STATUSES, assertTransition, isOpen, settle, type Status } from "./state";
 
 /**
  * The engine of a promotion request: re-runs its gates and counts its approvals against the current evidence and
@@ -52,12 +52,18 @@ export async function evaluateRequest(
   const stage = policy.stages.find((s) => s.name === o.stage) ?? null;
   const versions = { defaultVersion, modelVersion };
   if (!stage) return missingStage(o, versions);
-  const { readiness, holderVersionId } = await stageReadiness(tx, { model: o.model, versionId: o.versionId, policy, stage, now: o.now });
-  const gatesPassed = readiness.counts.fail === 0 && readiness.counts["missing-evidence"] === 0;
+  const judged = await stageReadiness(tx, { model: o.model, versionId: o.versionId, policy, stage, now: o.now });
+  const { holderVersionId } = judged;
+  const version = await tx.modelVersion.findUniqueOrThrow({ where: { id: o.versionId }, select: { version: true, status: true } });
+  // Conditions outside the policy's gates that still stop a move: an archived candidate, or one already in place.
+  const outside = version.status !== "ready" ? `v${version.version} is archived; unarchive it before it can move.` : holderVersionId === o.versionId ? `v${version.version} already holds @${stage.alias}.` : null;
+  const readiness: StageReadiness = outside ? { ...judged.readiness, status: "blocked", summary: outside } : judged.readiness;
+  const gatesPassed = !outside && readiness.counts.fail === 0 && readiness.counts["missing-evidence"] === 0;
   const hash = evidenceHash({ versionId: o.versionId, policy: versions, holderVersionId, gates: readiness.results });
   const requirements = requirementsFor(stage.approvals, o.model.riskTier, o.emergency);
   const ttlMs = (durationSeconds(stage.approvals.ttl) ?? 7 * 86_400) * 1000;
-  const quorum = evaluateQuorum({ requirements, decisions: o.decisions, round: o.round, evidenceHash: hash, now: o.now, ttlMs, expiryPaused: o.status === "rolling-out" });
+  const decisions = await withCurrentRoles(tx, o.decisions, o.model.teamId);
+  const quorum = evaluateQuorum({ requirements, decisions, round: o.round, evidenceHash: hash, now: o.now, ttlMs, expiryPaused: o.status === "rolling-out" });
   return {
     readiness,
     gatesPassed,
@@ -74,6 +80,17 @@ export async function evaluateRequest(
     policy: versions,
     stage,
   };
+}
+
+/**
+ * Decisions with the roles their makers still hold: an approver who was deactivated, or lost the role, since
+ * approving no longer counts toward the quorum (a revocation applies at once).
+ */
+export async function withCurrentRoles(tx: Tx, decisions: readonly DecisionInput[], teamId: string): Promise<DecisionInput[]> {
+  if (!decisions.length) return [];
+  const users = await tx.user.findMany({ where: { id: { in: [...new Set(decisions.map((d) => d.userId))] } }, select: { id: true, active: true, grants: { select: { role: true, teamId: true } } } });
+  const held = new Map(users.map((u) => [u.id, u.active ? new Set(u.grants.filter((g) => g.teamId === null || g.teamId === teamId).map((g) => g.role)) : new Set<string>()]));
+  return decisions.map((d) => ({ ...d, roles: d.roles.filter((r) => held.get(d.userId)?.has(r)) }));
 }
 
 function missingStage(o: { stage: string; model: ModelRef }, policy: Evaluation["policy"]): Evaluation {
@@ -122,12 +139,15 @@ function reasonFor(status: Status, r: RequestRow, e: Evaluation, moved?: string)
  * Re-runs an open request's gates and quorum and moves it on. `actor` is who caused the re-run (an approver, the
  * requester, or the system when evidence changed). Returns the statuses entered.
  */
-export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor; now: Date; depth?: number }): Promise<Status[]> {
+export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor; now: Date; depth?: number }): Promise<{ steps: Status[]; evaluation: Evaluation | null }> {
   const r = await loadRequest(tx, o.requestId);
   const status = r.status as Status;
-  if (!isOpen(status)) return [];
+  if (!isOpen(status)) return { steps: [], evaluation: null };
   const e = await evaluateRequest(tx, { model: r.model, versionId: r.versionId, stage: r.stage, emergency: r.emergency, decisions: decisionInputs(r.decisions), round: r.round, status, now: o.now });
   const evidenceChanged = e.hash !== r.evidenceHash;
+  const steps = settle({ status, gatesPassed: e.gatesPassed, frozen: e.frozen, quorumMet: e.quorum.met, strategy: e.strategy });
+  const policyChanged = e.policy.defaultVersion !== r.policyDefaultVersion || e.policy.modelVersion !== r.policyModelVersion;
+  if (!evidenceChanged && !policyChanged && !steps.length && e.gatesPassed === r.gatesPassed) return { steps, evaluation: e };
   await tx.promotionRequest.update({
     where: { id: r.id },
     data: { gates: e.readiness as object, gatesPassed: e.gatesPassed, evidenceHash: e.hash, evaluatedAt: o.now, strategy: e.strategy, policyDefaultVersion: e.policy.defaultVersion, policyModelVersion: e.policy.modelVersion },
@@ -143,7 +163,6 @@ export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor
       reason: stale ? `The evidence changed; ${stale} earlier approval${stale === 1 ? " is" : "s are"} stale and must be given again.` : "The evidence changed.",
     });
   }
-  const steps = settle({ status, gatesPassed: e.gatesPassed, frozen: e.frozen, quorumMet: e.quorum.met, strategy: e.strategy });
   let from = status;
   for (const to of steps) {
     assertTransition(from, to);
@@ -182,12 +201,12 @@ export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor
     }
     from = to;
   }
-  return steps;
+  return { steps, evaluation: e };
 }
 
 /** Closes the other open requests for the same alias: one alias has one open request at a time. */
 export async function supersedeOthers(tx: Tx, o: { request: { id: string; number: number; modelId: string; alias: string; model: ModelRef }; actor: Actor; now: Date; why: string }): Promise<void> {
-  const others = await tx.promotionRequest.findMany({ where: { modelId: o.request.modelId, alias: o.request.alias, id: { not: o.request.id }, status: { in: ["blocked", "awaiting-approval", "changes-requested", "approved"] } } });
+  const others = await tx.promotionRequest.findMany({ where: { modelId: o.request.modelId, alias: o.request.alias, id: { not: o.request.id }, status: { in: [...OPEN_STATUSES, "rolling-out"] } } });
   for (const other of others) {
     const reason = `Superseded by #${o.request.number}: ${o.why}.`;
     assertTransition(other.status as Status, "superseded");
@@ -210,10 +229,7 @@ export async function supersedeOthers(tx: Tx, o: { request: { id: string; number
 export async function reevaluateModel(tx: Tx, o: { modelId: string; actor: Actor; now?: Date; exceptId?: string; depth?: number }): Promise<void> {
   // Applying one request re-runs the others, which may apply in turn; a policy cannot chain more stages than this.
   if ((o.depth ?? 0) > 10) return;
-  const open = await tx.promotionRequest.findMany({ where: { modelId: o.modelId, status: { in: ["blocked", "awaiting-approval", "changes-requested", "approved"] }, ...(o.exceptId ? { id: { not: o.exceptId } } : {}) }, select: { id: true }, orderBy: { createdAt: "asc" } });
-  if (!open.length) return;
   await lockModel(tx, o.modelId);
+  const open = await tx.promotionRequest.findMany({ where: { modelId: o.modelId, status: { in: [...OPEN_STATUSES] }, ...(o.exceptId ? { id: { not: o.exceptId } } : {}) }, select: { id: true }, orderBy: { createdAt: "asc" } });
   for (const { id } of open) await settleRequest(tx, { requestId: id, actor: o.actor, now: o.now ?? new Date(), depth: o.depth });
 }
-
-export const isClosed = (s: string) => (CLOSED_STATUSES as readonly string[]).includes(s);

@@ -45,7 +45,8 @@ export const TRANSITIONS: Record<Status, readonly Status[]> = {
   "awaiting-approval": ["blocked", "approved", "changes-requested", "rejected", "cancelled", "expired", "superseded"],
   "changes-requested": ["blocked", "awaiting-approval", "approved", "cancelled", "expired", "superseded"],
   approved: ["applied", "rolling-out", "blocked", "awaiting-approval", "cancelled", "expired", "superseded"],
-  "rolling-out": ["applied", "rolled-back"],
+  // Until the rollout engine drives it: cancelled by its requester or an admin, or superseded by a newer request.
+  "rolling-out": ["applied", "rolled-back", "cancelled", "superseded"],
   applied: ["rolled-back"],
   "rolled-back": [],
   rejected: [],

@@ -1,5 +1,5 @@
 import "server-only";
-import type { Actor } from "@/lib/auth/permissions";
+import { can, type Actor } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import type { StageReadiness } from "@/lib/policy/gates";
@@ -9,8 +9,8 @@ import { decodeCursor, encodeCursor, type Page } from "@/lib/pagination";
 import { readableTeamIds } from "@/lib/registry/access";
 import { requirePermission } from "@/lib/auth/require";
 import { badRequest } from "@/lib/api/errors";
-import { evaluateQuorum, requirementsFor, signatureRequired, type DecisionState, type QuorumResult, type Requirement } from "./quorum";
-import { decisionInputs } from "./settle";
+import { evaluateQuorum, requirementsFor, signatureRequired, type DecisionInput, type DecisionState, type QuorumResult, type Requirement } from "./quorum";
+import { decisionInputs, withCurrentRoles } from "./settle";
 import type { Signature } from "./signature";
 import { OPEN_STATUSES, STATUS_LABELS, type Status } from "./state";
 import { findReadableRequest } from "./request";
@@ -35,6 +35,7 @@ export type PromotionSummary = {
   id: string;
   number: number;
   model: string;
+  team: string;
   version: number;
   stage: string;
   alias: string;
@@ -66,7 +67,6 @@ export type PromotionView = PromotionSummary & {
   closedAt: string | null;
   expiresAt: string;
   registeredById: string | null;
-  team: string;
   teamId: string;
 };
 
@@ -97,8 +97,8 @@ function approvalsReader(client: Tx) {
   };
 }
 
-function quorumOf(r: Row, a: StageApprovals, now: Date): QuorumResult {
-  return evaluateQuorum({ requirements: a.requirements, decisions: decisionInputs(r.decisions), round: r.round, evidenceHash: r.evidenceHash, now, ttlMs: a.ttlMs, expiryPaused: r.status === "rolling-out" });
+function quorumOf(r: Row, a: StageApprovals, now: Date, decisions: DecisionInput[] = decisionInputs(r.decisions)): QuorumResult {
+  return evaluateQuorum({ requirements: a.requirements, decisions, round: r.round, evidenceHash: r.evidenceHash, now, ttlMs: a.ttlMs, expiryPaused: r.status === "rolling-out" });
 }
 
 function summary(r: Row, q: QuorumResult): PromotionSummary {
@@ -107,6 +107,7 @@ function summary(r: Row, q: QuorumResult): PromotionSummary {
     id: r.id,
     number: r.number,
     model: r.model.name,
+    team: r.model.team.slug,
     version: r.version.version,
     stage: r.stage,
     alias: r.alias,
@@ -126,7 +127,8 @@ function summary(r: Row, q: QuorumResult): PromotionSummary {
 
 async function toView(client: Tx, r: Row, now: Date): Promise<PromotionView> {
   const a = await approvalsReader(client)(r);
-  const q = quorumOf(r, a, now);
+  // As settling counts them: with the roles their makers still hold.
+  const q = quorumOf(r, a, now, await withCurrentRoles(client, decisionInputs(r.decisions), r.model.teamId));
   const states = new Map(q.decisions.map((d) => [d.id, d]));
   const open = (OPEN_STATUSES as readonly string[]).includes(r.status);
   const holder = open ? await client.modelAlias.findUnique({ where: { modelId_name: { modelId: r.modelId, name: r.alias } }, include: { version: { select: { version: true } } } }) : null;
@@ -164,7 +166,6 @@ async function toView(client: Tx, r: Row, now: Date): Promise<PromotionView> {
     closedAt: r.closedAt?.toISOString() ?? null,
     expiresAt: r.expiresAt.toISOString(),
     registeredById: r.version.registeredById,
-    team: r.model.team.slug,
     teamId: r.model.teamId,
   };
 }
@@ -190,7 +191,7 @@ export async function listPromotions(opts: { actor: Actor | null; query: unknown
   }
   const key = decodeCursor(q.cursor);
   const after = key === undefined ? undefined : Number(key);
-  if (after !== undefined && !Number.isInteger(after)) throw badRequest("The cursor is not one this list handed out", [{ path: "cursor", message: "Invalid cursor" }]);
+  if (after !== undefined && !(Number.isInteger(after) && after >= 1 && after <= 2_147_483_647)) throw badRequest("The cursor is not one this list handed out", [{ path: "cursor", message: "Invalid cursor" }]);
   const where: Prisma.PromotionRequestWhereInput = {
     ...(teams === null ? {} : { model: { teamId: { in: teams } } }),
     ...(q.status ? { status: q.status } : q.open === "true" ? { status: { in: [...OPEN_STATUSES] } } : {}),
@@ -221,13 +222,16 @@ export async function approvalsInbox(opts: { actor: Actor | null; now?: Date }):
     const q = quorumOf(r, await approvals(r), now);
     const myRoles = [...new Set(actor.grants.filter((g) => q.missing.some((m) => m.role === g.role) && (g.teamId === null || g.teamId === r.model.teamId)).map((g) => g.role))];
     const decided = q.decisions.some((d) => d.state === "counted" && r.decisions.find((x) => x.id === d.id)?.userId === actor.userId);
-    if (myRoles.length && !decided) waiting.push({ ...summary(r, q), myRoles });
+    // The registrant cannot approve their own version for the last stage; it is not waiting for them.
+    const registrant = r.version.registeredById === actor.userId && (await approvals(r)).lastStage;
+    if (myRoles.length && !decided && !registrant) waiting.push({ ...summary(r, q), myRoles });
   }
-  const canReview = actor.grants.some((g) => g.role === "compliance-officer");
+  const canReview = can(actor, "promotions.review");
   const reviewRows = canReview ? await db.promotionRequest.findMany({ where: { ...scope, reviewRequired: true, reviewedAt: null }, include, orderBy: { createdAt: "asc" }, take: 200 }) : [];
   const reviews = [];
   for (const r of reviewRows) {
-    if (actor.grants.some((g) => g.role === "compliance-officer" && (g.teamId === null || g.teamId === r.model.teamId))) reviews.push(summary(r, quorumOf(r, await approvals(r), now)));
+    const involved = r.requesterId === actor.userId || r.decisions.some((d) => d.userId === actor.userId);
+    if (can(actor, "promotions.review", r.model.teamId) && !involved) reviews.push(summary(r, quorumOf(r, await approvals(r), now)));
   }
   return { waiting, reviews };
 }

@@ -63,6 +63,9 @@ export async function moveAlias(
 ): Promise<{ id: string; version: number } | null> {
   const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: o.model.id, name: o.alias } }, include: { version: { select: { id: true, version: true } } } });
   if ((current?.versionId ?? null) === (o.target?.id ?? null)) return current?.version ?? null;
+  if (o.target && (await tx.modelVersion.findUniqueOrThrow({ where: { id: o.target.id }, select: { status: true } })).status !== "ready") {
+    throw conflict(`Version ${o.target.version} is archived; an alias can only point at a ready version`, [{ path: "version", message: "Archived" }]);
+  }
   if (!o.target) await tx.modelAlias.delete({ where: { id: current!.id } });
   else if (current) await tx.modelAlias.update({ where: { id: current.id }, data: { versionId: o.target.id } });
   else await tx.modelAlias.create({ data: { modelId: o.model.id, name: o.alias, versionId: o.target.id } });

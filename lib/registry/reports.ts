@@ -4,6 +4,7 @@ import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db, transaction } from "@/lib/db";
+import { lockModel } from "./aliases";
 import { findReadableModel } from "./models";
 import { ZReportInput, type TReportInput } from "./report-schemas";
 import { currentReports } from "./rules";
@@ -17,6 +18,9 @@ export async function addReport(opts: { actor: Actor | null; model: string; vers
   return transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, opts.model);
     const actor = requirePermission(opts.actor, "registry.write", model.teamId);
+    // Every writer that may re-run promotion requests takes the model's lock before the audit chain's, as
+    // decisions do: the same order everywhere, so they never deadlock.
+    await lockModel(tx, model.id);
     const version = await findVersion(tx, model.id, model.name, parseVersionNumber(opts.version));
     const row = await tx.evaluationReport.create({
       data: { versionId: version.id, kind: input.kind, payload: input.payload as object, createdBy: actorFields(actor).actorLabel, createdById: actor.kind === "user" ? actor.userId : null },

@@ -1,4 +1,5 @@
 import "server-only";
+import { SYSTEM, reevaluateModel } from "@/lib/promotions/settle";
 import { badRequest, conflict, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
@@ -123,6 +124,8 @@ export async function updateVersion(opts: { actor: Actor | null; model: string; 
       after: Object.fromEntries(changed.map((k) => [k, row[k]])),
       reason: input.reason,
     });
+    // An archived version cannot be promoted: its open requests block (and unblock when it is ready again).
+    if (input.status !== undefined && input.status !== before.status) await reevaluateModel(tx, { modelId: model.id, actor: SYSTEM });
     return toVersionView(row);
   });
 }

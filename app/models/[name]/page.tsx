@@ -10,6 +10,7 @@ import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
 import { aliasHistory, protectedAliasesOf } from "@/lib/registry/aliases";
+import { rollbackTarget } from "@/lib/promotions/rollback";
 
 const VIA: Record<string, string> = { direct: "set by hand", import: "imported", promotion: "promotion", emergency: "emergency promotion", rollback: "rollback", rollout: "rollout" };
 import { getModel } from "@/lib/registry/models";
@@ -41,6 +42,10 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
   ]);
   const canSetAliases = can(gate.actor, "aliases.set", model.team.id);
   const canRollback = can(gate.actor, "aliases.rollback", model.team.id);
+  const previousHolder = (alias: string, current: number) => {
+    const target = rollbackTarget([...fullHistory].reverse().filter((h) => h.alias === alias), current);
+    return "version" in target ? target.version : null;
+  };
   const earlierHolders = (alias: string) => [...new Set(fullHistory.filter((h) => h.alias === alias && h.toVersion !== null).map((h) => h.toVersion as number))].sort((a, b) => b - a);
   const champion = model.aliases.find((a) => a.alias === "champion");
   const challenger = model.aliases.find((a) => a.alias === "challenger");
@@ -161,7 +166,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
                     )}
                   </span>
                   <span className="flex items-center gap-1">
-                    {canRollback && earlierHolders(a.alias).some((v) => v !== a.version) && <RollbackAliasButton model={model.name} alias={a.alias} version={a.version} earlier={earlierHolders(a.alias)} />}
+                    {canRollback && earlierHolders(a.alias).some((v) => v !== a.version) && <RollbackAliasButton model={model.name} alias={a.alias} version={a.version} earlier={earlierHolders(a.alias)} previous={previousHolder(a.alias, a.version)} />}
                     {canSetAliases && !protectedAliases.includes(a.alias) && <DeleteAliasButton model={model.name} alias={a.alias} />}
                   </span>
                 </li>

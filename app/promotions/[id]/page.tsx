@@ -24,10 +24,18 @@ export async function generateMetadata({ params }: { params: Promise<{ id: strin
   return { title: `Promotion request ${(await params).id}` };
 }
 
-export default async function PromotionPage({ params }: { params: Promise<{ id: string }> }) {
+const NOTICES: Record<string, string> = {
+  decided: "Your decision is recorded.",
+  cancelled: "The request is cancelled.",
+  resubmitted: "Resubmitted: the gates ran again and a new round of approvals starts.",
+  reviewed: "Your review is recorded.",
+};
+
+export default async function PromotionPage({ params, searchParams }: { params: Promise<{ id: string }>; searchParams: Promise<{ done?: string }> }) {
   const gate = await checkPagePermission("registry.read");
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { id } = await params;
+  const notice = NOTICES[(await searchParams).done ?? ""];
   const actor = gate.actor;
   const [p, timeline] = await orNotFound(Promise.all([getPromotion({ actor, id }), promotionTimeline({ actor, id })]));
   const compareWith = p.move.from !== null && p.move.from !== p.version ? p.move.from : null;
@@ -41,9 +49,10 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
   const isRequester = user !== null && user.userId === p.requesterId;
   const canDecide = user !== null && decidable && !isRequester && myRoles.length > 0;
   const registrantBlocked = user !== null && p.registeredById === user.userId && p.approvals.lastStage;
-  const approveBlockedReason = p.status === "blocked" ? "Not possible while gates fail." : registrantBlocked ? "You registered this version." : null;
-  const canCancel = isOpen(p.status) && (isRequester || can(actor, "promotions.cancel-any", p.teamId));
-  const canReview = p.reviewDue && can(actor, "promotions.review", p.teamId);
+  const approveBlockedReason = p.status === "blocked" ? `Not possible while the request is blocked: ${p.statusReason ?? "its gates do not pass"}` : registrantBlocked ? "You registered this version; someone else approves it for this stage." : null;
+  const canCancel = (isOpen(p.status) || p.status === "rolling-out") && (isRequester || can(actor, "promotions.cancel-any", p.teamId));
+  const involved = user !== null && (isRequester || p.decisions.some((d) => d.userId === user.userId));
+  const canReview = p.reviewDue && !involved && can(actor, "promotions.review", p.teamId);
   const results = [...(p.gates.results ?? [])].sort((a, b) => GATE_ORDER[a.status] - GATE_ORDER[b.status]);
 
   return (
@@ -54,7 +63,7 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
         description={<span className="font-medium">{p.move.sentence}</span>}
         actions={
           <>
-            {canDecide && <DecisionButton id={p.id} number={p.number} move={p.move.sentence} signature={p.approvals.electronicSignature} canApprove={!approveBlockedReason} approveBlockedReason={approveBlockedReason} roles={myRoles} />}
+            {canDecide && <DecisionButton id={p.id} number={p.number} move={p.move.sentence} strategy={p.strategy} signature={p.approvals.electronicSignature} canApprove={!approveBlockedReason} approveBlockedReason={approveBlockedReason} roles={myRoles} />}
             {isRequester && p.status === "changes-requested" && (
               <CommentActionButton action={resubmitAction.bind(null, p.id)} label="Resubmit" title={`Resubmit request #${p.number}`} description="The gates run again and a new round of approvals starts." submitLabel="Resubmit" variant="primary" />
             )}
@@ -63,10 +72,18 @@ export default async function PromotionPage({ params }: { params: Promise<{ id: 
           </>
         }
       />
+      {notice && (
+        <div className="mb-4">
+          <Alert tone="success">
+            {notice} The request is {p.statusLabel.toLowerCase()}
+            {p.statusReason ? `: ${p.statusReason}` : "."}
+          </Alert>
+        </div>
+      )}
       {p.emergency && (
         <div className="mb-4">
           <Alert tone="warning" title="Emergency promotion">
-            Approved by an ML Lead and an admin instead of the policy&apos;s quorum, applied directly.{" "}
+            {p.status === "applied" || p.status === "rolled-back" ? "Approved by an ML Lead and an admin instead of the policy's quorum, and applied directly. " : "Needs an ML Lead and an admin instead of the policy's quorum; it applies directly, even during a freeze. "}
             {p.review.reviewedAt ? `Reviewed by ${p.review.reviewedBy}: ${p.review.comment}` : p.status === "applied" ? "A compliance-officer review is due." : "A compliance-officer review follows once applied."}
           </Alert>
         </div>
