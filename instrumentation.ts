@@ -1,7 +1,7 @@
 /**
  * Next.js calls register() once as a server process starts: `next start`, and the custom server in
  * scripts/lib/server.mjs (its app.prepare() runs it). It starts the background worker: outbox delivery (email,
- * Slack), and any job registered with registerJob() from lib/notifications/worker.ts; register yours here, so it
+ * Slack, webhooks), and any job registered with registerJob() from lib/notifications/worker.ts; register yours here, so it
  * runs from server start rather than from the first request that happens to load its module.
  */
 export async function register() {
@@ -10,6 +10,9 @@ export async function register() {
   const { startOutboxWorker } = await import("@/lib/notifications/outbox");
   // Does nothing without a database (a build, or a server started before its database was configured).
   startOutboxWorker();
+  const { startWebhookWorker } = await import("@/lib/webhooks/deliver");
+  // Webhook deliveries: a pass every few seconds and moments after each commit that queues one.
+  startWebhookWorker();
   const { databaseConfigured } = await import("@/lib/env");
   if (!databaseConfigured()) return;
   const { registerJob } = await import("@/lib/notifications/worker");

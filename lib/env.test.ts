@@ -43,3 +43,37 @@ describe("notification settings", () => {
     }
   });
 });
+
+describe("webhook settings", () => {
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+  const clean = () => {
+    delete process.env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE;
+    delete process.env.GATEHOUSE_WEBHOOK_KEY;
+  };
+
+  it.each([
+    [undefined, false],
+    ["", false],
+    ["false", false],
+    ["0", false],
+    ["true", true],
+    ["1", true],
+  ])("GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE=%s allows private addresses: %s", async (value, want) => {
+    clean();
+    const env = await load(value === undefined ? {} : { GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: value });
+    expect(env().GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE).toBe(want);
+  });
+
+  it("refuses other spellings and a short encryption key, without repeating the key", async () => {
+    clean();
+    const spelled = await load({ GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: "yes" });
+    expect(() => spelled()).toThrow("GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE must be true or false");
+    clean();
+    const env = await load({ GATEHOUSE_WEBHOOK_KEY: "short-key-1234" });
+    expect(() => env()).toThrow("GATEHOUSE_WEBHOOK_KEY must be at least 32 characters");
+    expect(() => env()).not.toThrow("short-key-1234");
+  });
+});

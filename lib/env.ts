@@ -28,6 +28,12 @@ const ZEnv = z
     SMTP_FROM: optional(z.string().trim().min(3)).transform((v) => v ?? "Gatehouse <gatehouse@localhost>"),
     // A Slack incoming webhook (or any service that accepts the same JSON): one shared channel for every event.
     SLACK_WEBHOOK_URL: optional(urlWithProtocol("SLACK_WEBHOOK_URL", ["https:", "http:"], "an https:// (or http://) incoming-webhook URL")),
+    // Webhook secrets are encrypted with a key derived (HKDF) from this; unset, from NEXTAUTH_SECRET. A key of its own
+    // lets NEXTAUTH_SECRET be rotated without making every stored webhook secret unreadable (docs/webhooks.md).
+    GATEHOUSE_WEBHOOK_KEY: optional(z.string().min(32, "GATEHOUSE_WEBHOOK_KEY must be at least 32 characters")),
+    // Lets webhooks reach loopback, private, link-local and unique-local addresses: receivers on this machine or an
+    // internal network. Off by default, so an admin's URL cannot be turned against internal services.
+    GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: optional(z.enum(["true", "false", "1", "0"], "GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE must be true or false")).transform((v) => v === "true" || v === "1"),
   })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];

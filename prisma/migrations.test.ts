@@ -63,7 +63,7 @@ describe.skipIf(!hasDb)("schema and migrations", () => {
       await client.connect();
       try {
         const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
-        expect(tables.rows.map((r) => r.tablename)).toEqual(["_prisma_migrations", "alias_changes", "api_tokens", "audit_events", "evaluation_reports", "model_aliases", "model_versions", "notifications", "outbox_messages", "policy_versions", "promotion_decisions", "promotion_requests", "registered_models", "role_grants", "teams", "user_invitations", "users"]);
+        expect(tables.rows.map((r) => r.tablename)).toEqual(["_prisma_migrations", "alias_changes", "api_tokens", "audit_events", "audit_verifications", "evaluation_reports", "model_aliases", "model_versions", "notifications", "outbox_messages", "policy_versions", "promotion_decisions", "promotion_requests", "registered_models", "role_grants", "teams", "user_invitations", "users", "webhook_deliveries", "webhook_endpoints"]);
         const triggers = await client.query(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY 1`);
         expect(triggers.rows.map((r) => r.tgname)).toEqual(["audit_events_no_truncate", "audit_events_no_update_or_delete"]);
         const registry = await client.query(`SELECT tgname FROM pg_trigger WHERE tgrelid IN ('model_versions'::regclass, 'evaluation_reports'::regclass, 'policy_versions'::regclass, 'promotion_decisions'::regclass) AND NOT tgisinternal ORDER BY 1`);

@@ -1,11 +1,12 @@
 // The admin commands behind `npm run gatehouse -- <command>`; run through scripts/gatehouse.mjs, which sets up
 // the database first. Acts as the "cli" system actor: whoever can run this on the server is its operator.
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ZodError } from "zod";
 import { AppError } from "@/lib/api/errors";
-import { verifyAuditChain } from "@/lib/audit/verify";
+import { verifyAndRecord } from "@/lib/audit/verifications";
+import { verifyEvidenceBundle } from "@/lib/promotions/bundle-verify";
 import { renderPermissionsDoc, type Actor, type Role } from "@/lib/auth/permissions";
 import { ZCreateUserInput } from "@/lib/auth/schemas";
 import { createTeam } from "@/lib/auth/teams";
@@ -28,6 +29,9 @@ Commands:
   team create --slug <slug> --name <name>
                       Create a team.
   audit verify        Recompute the audit hash chain; exits 1 if it is broken.
+  evidence verify <file>
+                      Re-verify an archived evidence bundle (GET /api/v1/promotions/{id}/evidence) offline:
+                      event hashes and links, decisions and signatures, the bundle digest; exits 1 on any failure.
   docs permissions    Regenerate docs/permissions.md from the permission table.
 
 With DATABASE_URL unset these act on the embedded database under .data/ (started if it is not running).`;
@@ -109,9 +113,18 @@ async function main(argv: string[]): Promise<number> {
       return 0;
     }
     case "audit verify": {
-      const result = await verifyAuditChain();
-      console.log(JSON.stringify(result));
-      return result.ok ? 0 : 1;
+      // Recorded like a verification from the audit page, so the page shows when the chain was last checked.
+      const { ok, checked, firstBrokenId } = await verifyAndRecord({ actor: cli });
+      console.log(JSON.stringify({ ok, checked, firstBrokenId }));
+      return ok ? 0 : 1;
+    }
+    case "evidence verify": {
+      const file = positionals[0];
+      if (!file) throw new Error("Name the bundle file: npm run gatehouse -- evidence verify bundle.json");
+      const { ok, checks } = verifyEvidenceBundle(JSON.parse(readFileSync(file, "utf8")));
+      for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
+      console.log(ok ? "The bundle verifies." : "The bundle does NOT verify.");
+      return ok ? 0 : 1;
     }
     case "docs permissions": {
       const file = path.join(process.cwd(), "docs", "permissions.md");

@@ -59,6 +59,8 @@ try {
       OIDC_DISPLAY_NAME: "Test IdP",
       OIDC_ROLE_MAP: "ml-leads=ml-lead@payments, auditors=auditor, everyone=viewer",
     });
+    // The webhook tests' receivers listen on 127.0.0.1, which webhooks may reach only with this setting.
+    process.env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE = "true";
     server = await startServer({ port, hostname: "127.0.0.1" });
     log(`test server on ${process.env.NEXTAUTH_URL}`);
     await stage("API and browser tests (playwright)", () =>

@@ -12,9 +12,11 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/promotions", label: "Promotions", permission: "registry.read" },
   { href: "/approvals", label: "Approvals", permission: "registry.read" },
   { href: "/policies", label: "Policy", permission: "registry.read" },
+  { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },
   { href: "/admin/teams", label: "Teams", permission: "teams.manage" },
   { href: "/admin/tokens", label: "API tokens", permission: "tokens.manage" },
+  { href: "/admin/webhooks", label: "Webhooks", permission: "webhooks.manage" },
 ];
 
 /** `unread`: the signed-in person's unread notifications, for the bell's first paint (null: no bell). */

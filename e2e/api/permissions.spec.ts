@@ -41,6 +41,12 @@ test.describe("permissions over HTTP", () => {
     await expectError(await auditor.post("/api/v1/tokens", { data: { name: "x", kind: "service", scopes: ["registry:read"] } }), 403);
   });
 
+  test("webhooks.manage: admin lists webhooks, auditor is refused", async () => {
+    expect((await admin.get("/api/v1/webhooks")).status()).toBe(200);
+    const body = await expectError(await auditor.get("/api/v1/webhooks"), 403, "forbidden");
+    expect(body.error.message).toContain("webhooks.manage");
+  });
+
   test("audit.read: auditor verifies the chain, engineer is refused", async () => {
     expect((await auditor.get("/api/v1/audit/verify")).status()).toBe(200);
     await expectError(await engineer.get("/api/v1/audit/verify"), 403);

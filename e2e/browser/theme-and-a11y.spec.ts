@@ -35,13 +35,14 @@ test("times show in the viewer's zone with the UTC time on hover", async ({ brow
   await context.close();
 });
 
-const pages: { path: string; who: "admin" | "viewer" | "engineer" | "lead" | null; label: string }[] = [
+const pages: { path: string; who: "admin" | "viewer" | "engineer" | "lead" | "auditor" | null; label: string }[] = [
   { path: "/signin", who: null, label: "sign-in" },
   { path: "/", who: "viewer", label: "overview (viewer)" },
   { path: "/", who: "admin", label: "overview (admin)" },
   { path: "/admin/users", who: "admin", label: "users" },
   { path: "/admin/teams", who: "admin", label: "teams" },
   { path: "/admin/tokens", who: "admin", label: "tokens" },
+  { path: "/admin/webhooks", who: "admin", label: "webhooks" },
   { path: "/admin/users", who: "viewer", label: "forbidden page" },
   { path: "/no-such-page", who: "viewer", label: "not found" },
   { path: "/models", who: "viewer", label: "models" },
@@ -56,6 +57,9 @@ const pages: { path: string; who: "admin" | "viewer" | "engineer" | "lead" | nul
   { path: "/promotions/4", who: "viewer", label: "blocked promotion request (demo #4)" },
   { path: "/approvals", who: "lead", label: "approvals inbox" },
   { path: "/models/fraud-detector/versions/6", who: "engineer", label: "version with the request form" },
+  { path: "/audit", who: "auditor", label: "audit log" },
+  { path: "/promotions/1/evidence", who: "auditor", label: "evidence bundle (demo #1)" },
+  { path: "/models/fraud-detector/aliases/staging", who: "viewer", label: "alias history" },
 ];
 
 for (const scheme of ["light", "dark"] as const) {
@@ -79,3 +83,21 @@ test("axe finds no serious or critical problems on a user's page", async ({ page
   await expect(page.getByRole("heading", { level: 1 })).toHaveText("Lee Lead");
   await expectAccessible(page, "user detail");
 });
+
+for (const scheme of ["light", "dark"] as const) {
+  test(`axe finds no serious or critical problems on a webhook's page with its delivery log, ${scheme}`, async ({ browser }) => {
+    const context = await browser.newContext({ colorScheme: scheme });
+    const page = await context.newPage();
+    await signIn(page, demoUser("admin"));
+    // Nothing listens on port 9: the test event's delivery fails and waits for its retry, filling every column.
+    const created = await page.request.post("/api/v1/webhooks", { data: { url: `http://127.0.0.1:9/a11y-${scheme}`, events: ["promotion.applied"] } });
+    expect(created.status()).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    expect((await page.request.post(`/api/v1/webhooks/${id}/test`)).status()).toBe(202);
+    await page.goto(`/admin/webhooks/${id}`);
+    await expect(page.getByTestId("delivery-row").first()).toContainText("ECONNREFUSED");
+    await expectAccessible(page, `webhook detail (${scheme})`);
+    await page.request.delete(`/api/v1/webhooks/${id}`);
+    await context.close();
+  });
+}

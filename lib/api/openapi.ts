@@ -4,8 +4,10 @@ import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import { ZListNotificationsQuery, ZMarkReadInput, ZUpdatePreferencesInput } from "@/lib/notifications/schemas";
 import { ZGatesQuery, ZPolicyVersionQuery, ZPutPolicyInput, ZValidatePolicyInput } from "@/lib/policy/schemas";
 import { ZCommentInput, ZDecisionInput, ZListPromotionsQuery, ZRequestPromotionInput, ZRollbackInput } from "@/lib/promotions/schemas";
+import { ZAuditExportQuery, ZAuditQuery } from "@/lib/audit/schemas";
 import { ZReportInput, ZReportsQuery } from "@/lib/registry/report-schemas";
-import { ZCreateModelInput, ZCreateVersionInput, ZLineageQuery, ZListModelsQuery, ZPageQuery, ZSetAliasInput, ZUpdateVersionInput } from "@/lib/registry/schemas";
+import { ZAliasHistoryQuery, ZCreateModelInput, ZCreateVersionInput, ZLineageQuery, ZListModelsQuery, ZPageQuery, ZSetAliasInput, ZUpdateVersionInput } from "@/lib/registry/schemas";
+import { ZCreateWebhookInput, ZListDeliveriesQuery, ZUpdateWebhookInput } from "@/lib/webhooks/schemas";
 import pkg from "@/package.json";
 
 /**
@@ -65,8 +67,21 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/tokens", summary: "List API tokens (never their secrets)", permission: "tokens.manage", query: ZListQuery },
   { method: "post", path: "/api/v1/tokens", summary: "Create an API token (shown once)", permission: "tokens.manage", body: ZCreateTokenInput, status: 201 },
   { method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token", permission: "tokens.manage", query: ZReasonInput },
+  { method: "get", path: "/api/v1/webhooks", summary: "List webhook endpoints (never their secrets; cursor)", permission: "webhooks.manage", query: ZPageQuery },
+  { method: "post", path: "/api/v1/webhooks", summary: "Register a webhook endpoint: 201 with its signing secret, shown this once", permission: "webhooks.manage", body: ZCreateWebhookInput, status: 201 },
+  { method: "get", path: "/api/v1/webhooks/{id}", summary: "One webhook endpoint with its delivery counts", permission: "webhooks.manage" },
+  { method: "patch", path: "/api/v1/webhooks/{id}", summary: "Change a webhook's URL, events, description, or enable/disable it", permission: "webhooks.manage", body: ZUpdateWebhookInput },
+  { method: "delete", path: "/api/v1/webhooks/{id}", summary: "Delete a webhook endpoint and its delivery log", permission: "webhooks.manage" },
+  { method: "post", path: "/api/v1/webhooks/{id}/rotate-secret", summary: "Replace a webhook's signing secret (the new one is shown this once)", permission: "webhooks.manage" },
+  { method: "get", path: "/api/v1/webhooks/{id}/deliveries", summary: "A webhook's delivery log, newest first (status; cursor)", permission: "webhooks.manage", query: ZListDeliveriesQuery },
+  { method: "post", path: "/api/v1/webhooks/{id}/deliveries/{deliveryId}/redeliver", summary: "Send a delivered or failed delivery again (same delivery id): 202", permission: "webhooks.manage", status: 202 },
+  { method: "post", path: "/api/v1/webhooks/{id}/test", summary: "Queue a signed webhook.test event for this endpoint: 202", permission: "webhooks.manage", status: 202 },
   { method: "get", path: "/api/v1/openapi.json", summary: "This document", permission: "public" },
-  { method: "get", path: "/api/v1/audit/verify", summary: "Recompute the audit hash chain", permission: "audit.read" },
+  { method: "get", path: "/api/v1/audit/verify", summary: "Recompute the audit hash chain: { ok, checked, firstBrokenId }, recorded with when and by whom", permission: "audit.read" },
+  { method: "get", path: "/api/v1/audit", summary: "Audit events, newest first (model, team, actor, action, from, to, q; cursor)", permission: "audit.read", query: ZAuditQuery },
+  { method: "get", path: "/api/v1/audit/export", summary: "The filtered audit log as CSV or JSON Lines, streamed (format=csv|jsonl)", permission: "audit.export", query: ZAuditExportQuery },
+  { method: "get", path: "/api/v1/models/{name}/aliases/{alias}/history", summary: "An alias's history, and which version it held at ?at=<ISO time>", permission: "registry.read", query: ZAliasHistoryQuery },
+  { method: "get", path: "/api/v1/promotions/{id}/evidence", summary: "The request's evidence bundle: one re-verifiable JSON document", permission: "audit.export" },
 ];
 
 const jsonSchema = (schema: ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });

@@ -17,19 +17,25 @@ export async function announceOutbox(tx: Tx): Promise<void> {
   await tx.$executeRawUnsafe(`SELECT pg_notify('${OUTBOX_CHANNEL}', '')`);
 }
 
-type ListenerState = { client: pg.Client | null; stopped: boolean; timer: NodeJS.Timeout | null };
+type ListenerState = { client: pg.Client | null; stopped: boolean; timer: NodeJS.Timeout | null; subscribers: Set<() => void> };
 
 function listenerState(): ListenerState | undefined {
   return (globalThis as { gatehouseOutboxListener?: ListenerState }).gatehouseOutboxListener;
 }
 
 /**
- * Calls `onWake` whenever an outbox announcement commits anywhere. Reconnects after a lost connection; the
- * periodic pass covers anything announced meanwhile. Once per process.
+ * Calls `subscriber` whenever an outbox announcement commits anywhere. Reconnects after a lost connection; the
+ * periodic pass covers anything announced meanwhile. One connection per process, however many subscribe (the
+ * email and Slack pass, the webhook pass).
  */
-export function listenForOutbox(onWake: () => void): void {
-  if (listenerState()) return;
-  const s: ListenerState = { client: null, stopped: false, timer: null };
+export function listenForOutbox(subscriber: () => void): void {
+  const existing = listenerState();
+  if (existing) {
+    existing.subscribers.add(subscriber);
+    return;
+  }
+  const s: ListenerState = { client: null, stopped: false, timer: null, subscribers: new Set([subscriber]) };
+  const onWake = () => s.subscribers.forEach((wake) => wake());
   (globalThis as { gatehouseOutboxListener?: ListenerState }).gatehouseOutboxListener = s;
 
   const retry = () => {

@@ -4,6 +4,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor, type Grant } from "@/lib/auth/permissions";
 import { checkPassword } from "@/lib/auth/secrets";
 import { transaction } from "@/lib/db";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { notifyDecision } from "./notify";
 import type { Requirement } from "./quorum";
 import { closedMessage, findReadableRequest, lockedRequest, transition } from "./request";
@@ -86,6 +87,7 @@ async function decide(actor0: Actor | null, requestId: string, input: ReturnType
       reason: input.comment,
     });
     await notifyDecision(tx, { request: r, decision: input.decision, by: actor.name || actor.label, comment: input.comment });
+    await emitWebhookEvent(tx, { event: "promotion.decided", actor, model: r.model, alias: r.alias, previousVersion: r.fromVersion, newVersion: r.version.version, request: r, data: { stage: r.stage, decision: input.decision, comment: input.comment, roles, signed: signature !== null } });
     if (input.decision === "reject") await transition(tx, { actor, request: r, to: "rejected", reason: `Rejected by ${actor.name || actor.label}: ${input.comment}` });
     else if (input.decision === "request-changes") await transition(tx, { actor, request: r, to: "changes-requested", reason: `${actor.name || actor.label} asked for changes: ${input.comment}` });
     else await settleRequest(tx, { requestId: r.id, actor, now });

@@ -10,6 +10,7 @@ import { readableTeamIds } from "@/lib/registry/access";
 import { lockModel } from "@/lib/registry/aliases";
 import { findReadableModel } from "@/lib/registry/models";
 import { findVersion } from "@/lib/registry/versions";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { notifyApprovalNeeded } from "./notify";
 import { ZCommentInput, ZRequestPromotionInput, type TCommentInput, type TRequestPromotionInput } from "./schemas";
 import { blockedReason, describeMissing, evaluateRequest, loadRequest, settleRequest, supersedeOthers } from "./settle";
@@ -93,6 +94,7 @@ export async function requestPromotion(opts: { actor: Actor | null; input: TRequ
       after: { number: created.number, model: model.name, version: version.version, stage: stage.name, alias: stage.alias, status, gatesPassed: e.gatesPassed, emergency: input.emergency, evidenceHash: e.hash, policy: e.policy },
       reason: input.justification,
     });
+    await emitWebhookEvent(tx, { event: "promotion.requested", actor, model, alias: stage.alias, previousVersion: current?.version.version ?? null, newVersion: version.version, request: created, data: { stage: stage.name, status, emergency: input.emergency, justification: input.justification } });
     await supersedeOthers(tx, { request: created, actor, now, why: `a newer request for @${stage.alias} (v${version.version})` });
     if (status === "awaiting-approval" && e.requirements.length) await notifyApprovalNeeded(tx, { request: created, missing: e.quorum.missing });
     // A policy that asks for no approvals for this stage: it applies at once.

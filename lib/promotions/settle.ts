@@ -8,6 +8,7 @@ import type { EffectiveStage } from "@/lib/policy/merge";
 import { effectivePolicyFor } from "@/lib/policy/policies";
 import { stageReadiness } from "@/lib/policy/readiness";
 import { lockModel, moveAlias } from "@/lib/registry/aliases";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { evidenceHash } from "./evidence";
 import { notifyApplied, notifyApprovalNeeded, notifyReviewRequired } from "./notify";
 import { evaluateQuorum, requirementsFor, signatureRequired, type DecisionInput, type QuorumResult, type Requirement } from "./quorum";
@@ -195,7 +196,9 @@ export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor
     if (to === "awaiting-approval") await notifyApprovalNeeded(tx, { request: r, missing: e.quorum.missing });
     if (to === "applied") {
       await notifyApplied(tx, { request: r, summary: reason ?? "" });
+      await emitWebhookEvent(tx, { event: "promotion.applied", actor: o.actor, model: r.model, alias: r.alias, previousVersion: data.fromVersion as number | null, newVersion: r.version.version, request: r, data: { stage: r.stage, emergency: r.emergency, automatic: e.requirements.length === 0 } });
       if (r.emergency) await notifyReviewRequired(tx, { request: r });
+      if (r.emergency) await emitWebhookEvent(tx, { event: "review.required", actor: o.actor, model: r.model, alias: r.alias, previousVersion: data.fromVersion as number | null, newVersion: r.version.version, request: r, data: { stage: r.stage, justification: r.justification } });
       await supersedeOthers(tx, { request: r, actor: o.actor, now: o.now, why: `#${r.number} applied first` });
       await reevaluateModel(tx, { modelId: r.modelId, actor: SYSTEM, now: o.now, exceptId: r.id, depth: (o.depth ?? 0) + 1 });
     }

@@ -7,6 +7,7 @@ import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db, transaction, type Tx } from "@/lib/db";
 import { effectivePolicyFor } from "@/lib/policy/policies";
+import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { findReadableModel } from "./models";
 import { ZReason } from "@/lib/text";
 import { ZAliasName, ZSetAliasInput } from "./schemas";
@@ -82,6 +83,7 @@ export async function moveAlias(
     after: { version: o.target?.version ?? null, via: o.via, ...(o.requestId ? { requestId: o.requestId } : {}) },
     reason,
   });
+  await emitWebhookEvent(tx, { event: "alias.changed", actor: o.actor, model: o.model, alias: o.alias, previousVersion: current?.version.version ?? null, newVersion: o.target?.version ?? null, request: o.requestId ? { id: o.requestId } : null, data: { via: o.via, reason } });
   return current?.version ?? null;
 }
 
@@ -166,4 +168,41 @@ export async function aliasHistory(opts: { actor: Actor | null; model: string; a
     take: opts.limit ?? 100,
   });
   return rows.map((r) => ({ alias: r.alias, fromVersion: r.fromVersion, toVersion: r.toVersion, actor: r.actorLabel, reason: r.reason, via: r.via, requestId: r.requestId, at: r.createdAt.toISOString() }));
+}
+
+export type AliasAtView = {
+  model: string;
+  alias: string;
+  at: string;
+  /** The version holding the alias at `at`; null when it was not set (or deleted) then. */
+  version: number | null;
+  /** The change that put that version there. */
+  since: AliasChangeView | null;
+  /** Every change of the alias, newest first, each with who, when, why and its request. */
+  history: (AliasChangeView & { request: { id: string; number: number } | null })[];
+};
+
+/** "Which version held fraud-detector@champion at time T?", answered from the alias's history. */
+export async function aliasAt(opts: { actor: Actor | null; model: string; alias: string; at?: Date }): Promise<AliasAtView> {
+  const alias = aliasName(opts.alias);
+  const model = await findReadableModel(db, opts.actor, opts.model);
+  const at = opts.at ?? new Date();
+  const rows = await db.aliasChange.findMany({ where: { modelId: model.id, alias }, orderBy: [{ createdAt: "desc" }, { id: "desc" }], take: 1_000 });
+  if (!rows.length) throw notFound(`${model.name}@${alias} has never been set`);
+  const requests = await db.promotionRequest.findMany({ where: { id: { in: rows.flatMap((r) => (r.requestId ? [r.requestId] : [])) } }, select: { id: true, number: true } });
+  const number = new Map(requests.map((r) => [r.id, r.number]));
+  const history = rows.map((r) => ({
+    alias: r.alias,
+    fromVersion: r.fromVersion,
+    toVersion: r.toVersion,
+    actor: r.actorLabel,
+    reason: r.reason,
+    via: r.via,
+    requestId: r.requestId,
+    at: r.createdAt.toISOString(),
+    request: r.requestId && number.has(r.requestId) ? { id: r.requestId, number: number.get(r.requestId)! } : null,
+  }));
+  const sinceIndex = rows.findIndex((r) => r.createdAt.getTime() <= at.getTime());
+  const since = sinceIndex === -1 ? null : history[sinceIndex];
+  return { model: model.name, alias, at: at.toISOString(), version: since?.toVersion ?? null, since, history };
 }

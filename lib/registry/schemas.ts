@@ -95,3 +95,7 @@ export const ZListModelsQuery = ZPageQuery.extend({
 export const ZLineageQuery = z
   .object({ dataHash: ZHash.optional(), commit: ZSha("commit").optional(), cursor: ZPageQuery.shape.cursor, limit: z.coerce.number().int().min(1).max(500).default(100) })
   .refine((q) => Boolean(q.dataHash) !== Boolean(q.commit), "Give exactly one of dataHash or commit");
+
+export const ZAliasHistoryQuery = z.object({
+  at: z.iso.datetime({ offset: true, error: "at is an ISO 8601 time such as 2026-11-22T09:00:00Z" }).optional().describe("Which version held the alias at this time (default: now)"),
+});

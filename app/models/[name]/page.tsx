@@ -128,7 +128,11 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
                     <td className={cell}>
                       <Time value={h.at} />
                     </td>
-                    <td className={cell}>@{h.alias}</td>
+                    <td className={cell}>
+                      <Link className={linkStyles} href={`/models/${model.name}/aliases/${h.alias}`}>
+                        @{h.alias}
+                      </Link>
+                    </td>
                     <td className={cell}>{h.fromVersion === null ? `set to v${h.toVersion}` : h.toVersion === null ? `deleted (was v${h.fromVersion})` : `v${h.fromVersion} → v${h.toVersion}`}</td>
                     <td className={cell}>
                       {h.requestId ? (

@@ -8,7 +8,7 @@ import { DecisionList } from "@/components/promotions/decision-list";
 import { PromotionStatusBadge } from "@/components/promotions/status-badge";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Alert, BackLink, Badge, Card, PageHeader } from "@/components/ui/layout";
-import { linkStyles } from "@/components/ui/styles";
+import { buttonStyles, linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { cancelAction, resubmitAction, reviewAction } from "@/app/promotions/actions";
 import { orNotFound } from "@/lib/api/page-data";
@@ -68,6 +68,11 @@ export default async function PromotionPage({ params, searchParams }: { params: 
               <CommentActionButton action={resubmitAction.bind(null, p.id)} label="Resubmit" title={`Resubmit request #${p.number}`} description="The gates run again and a new round of approvals starts." submitLabel="Resubmit" variant="primary" />
             )}
             {canReview && <CommentActionButton action={reviewAction.bind(null, p.id)} label="Review" title={`Review emergency promotion #${p.number}`} description="Record your review of this emergency change and its evidence." submitLabel="Record review" variant="primary" />}
+            {can(actor, "audit.export", p.teamId) && (
+              <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/promotions/${p.id}/evidence`}>
+                Evidence
+              </Link>
+            )}
             {canCancel && <CommentActionButton action={cancelAction.bind(null, p.id)} label="Cancel request" title={`Cancel request #${p.number}`} description="The request closes; nothing moves." submitLabel="Cancel request" variant="danger" />}
           </>
         }

@@ -1,5 +1,5 @@
 // GET /api/v1/audit/verify
 import { withApi } from "@/lib/api/with-api";
-import { verifyAuditChain } from "@/lib/audit/verify";
+import { verifyAndRecord } from "@/lib/audit/verifications";
 
-export const GET = withApi({ permission: "audit.read" }, async () => verifyAuditChain());
+export const GET = withApi({ permission: "audit.read" }, async ({ actor }) => verifyAndRecord({ actor }));

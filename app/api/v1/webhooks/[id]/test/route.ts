@@ -1,0 +1,6 @@
+// POST /api/v1/webhooks/{id}/test
+import { Reply, withApi } from "@/lib/api/with-api";
+import { sendTestWebhook } from "@/lib/webhooks/deliveries";
+
+// 202: queued; the delivery log (GET …/deliveries) shows how it went.
+export const POST = withApi({ permission: "webhooks.manage" }, async ({ actor, params }) => new Reply(await sendTestWebhook({ actor, id: params.id }), 202));

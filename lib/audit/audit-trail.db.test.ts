@@ -1,0 +1,592 @@
+import { randomBytes } from "node:crypto";
+import v8 from "node:v8";
+import vm from "node:vm";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ZodError } from "zod";
+import { AppError } from "@/lib/api/errors";
+import type { Actor } from "@/lib/auth/permissions";
+import { db } from "@/lib/db";
+import { encodeCursor } from "@/lib/pagination";
+import { decidePromotion } from "@/lib/promotions/decide";
+import { verifyEvidenceBundle, bundleDigest } from "@/lib/promotions/bundle-verify";
+import { evidenceBundle } from "@/lib/promotions/evidence-bundle";
+import { requestPromotion } from "@/lib/promotions/request";
+import { rollbackAlias } from "@/lib/promotions/rollback";
+import { COMMENT, PASSWORD, STAGING_ONLY_POLICY, goodVersion, makeModel, makeTeam, makeUser } from "@/lib/promotions/test-fixtures";
+import { aliasAt, deleteAlias, setAlias } from "@/lib/registry/aliases";
+import { GENESIS_HASH, chainEvent } from "./chain";
+import { EXPORT_COLUMNS, exportAuditEvents } from "./export";
+import { listAuditEvents, type AuditEventView } from "./query";
+import { lastVerification, verifyAndRecord } from "./verifications";
+import { verifyAuditChain } from "./verify";
+
+// The audit trail as an auditor meets it, against the real PostgreSQL of `npm test`: filters and pages of the log,
+// who may see which events, "which version held the alias at T?", evidence bundles, and a 100,000-event export.
+const hasDb = Boolean(process.env.DATABASE_URL) || Boolean(process.env.CI);
+type User = Actor & { kind: "user" };
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const justification = "Retrained on October data; offline AUC improved.";
+const ISO_UTC = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/** Every event the query matches, following the cursors. */
+async function everything(actor: Actor, query: Record<string, unknown>): Promise<AuditEventView[]> {
+  const out: AuditEventView[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listAuditEvents({ actor, query: { ...query, limit: 200, ...(cursor ? { cursor } : {}) } });
+    out.push(...page.items);
+    cursor = page.nextCursor ?? undefined;
+  } while (cursor);
+  return out;
+}
+
+describe.skipIf(!hasDb)("the audit trail in PostgreSQL", () => {
+  let team: { id: string; slug: string }, other: { id: string; slug: string };
+  let engineer: User, lead: User, otherEngineer: User, auditor: User, teamAuditor: User, otherAuditor: User, compliance: User, viewer: User;
+  // One model of `team` with a full history, and one of `other`.
+  let model: string, otherModel: string;
+  let request: { id: string; number: number };
+  let marker: string;
+  let midway: Date;
+
+  beforeAll(async () => {
+    team = await makeTeam("audit");
+    other = await makeTeam("audit-other");
+    engineer = await makeUser("eve-engineer", ["engineer"], team.id);
+    lead = await makeUser("lee-lead", ["ml-lead"], team.id);
+    otherEngineer = await makeUser("oli-engineer", ["engineer"], other.id);
+    auditor = await makeUser("ari-auditor", ["auditor"], null);
+    teamAuditor = await makeUser("tia-auditor", ["auditor"], team.id);
+    otherAuditor = await makeUser("oto-auditor", ["auditor"], other.id);
+    compliance = await makeUser("cora-compliance", ["compliance-officer"], null);
+    viewer = await makeUser("vic-viewer", ["viewer"], null);
+
+    // Before `midway`: the model, its policy, versions and reports. After: a request, its decision, the alias move.
+    model = await makeModel({ team, engineer, policy: STAGING_ONLY_POLICY("[{ role: ml-lead }]", "      electronicSignature: never\n") });
+    await goodVersion(model, engineer);
+    otherModel = await makeModel({ team: other, engineer: otherEngineer });
+    await goodVersion(otherModel, otherEngineer);
+    await sleep(20);
+    midway = new Date();
+    await sleep(20);
+    marker = `ZEBRA-${randomBytes(4).toString("hex")}`;
+    const r = await requestPromotion({ actor: engineer, input: { model, version: 1, stage: "staging", justification } });
+    await decidePromotion({ actor: lead, id: r.id, input: { decision: "approve", comment: `Looked at ticket ${marker}; metrics, lineage and tests are fine.` } });
+    request = { id: r.id, number: r.number };
+  });
+  afterAll(async () => {
+    expect((await verifyAuditChain()).ok).toBe(true);
+    await db.$disconnect();
+  });
+
+  describe("filters", () => {
+    it("model: the model, its versions, reports, policy, aliases and promotion requests, each linked", async () => {
+      const items = await everything(auditor, { model });
+      const types = new Set(items.map((e) => e.target.type));
+      expect([...types].sort()).toEqual(["alias", "model", "model-version", "policy", "promotion", "report"]);
+      // Nothing about the other model, and every event names this model in what it touched.
+      for (const e of items) expect(e.target.label, JSON.stringify(e)).toContain(model);
+      expect(items.find((e) => e.target.type === "alias")).toMatchObject({ action: "alias.set", target: { id: `${model}@staging`, href: `/models/${model}/aliases/staging` } });
+      expect(items.find((e) => e.target.type === "policy")).toMatchObject({ action: "policy.update", target: { href: `/models/${model}/policy` } });
+      expect(items.find((e) => e.action === "promotion.decide")).toMatchObject({ target: { id: request.id, label: `request #${request.number}: ${model} v1 → staging`, href: `/promotions/${request.id}` } });
+      expect(items.find((e) => e.target.type === "model-version")).toMatchObject({ target: { label: `${model} v1`, href: `/models/${model}/versions/1` } });
+      expect(items.filter((e) => e.target.type === "report")).toHaveLength(2);
+      // The same set the database holds for these targets.
+      const m = await db.registeredModel.findUniqueOrThrow({ where: { name: model }, include: { versions: { include: { reports: true } } } });
+      const ids = [m.id, ...m.versions.map((v) => v.id), ...m.versions.flatMap((v) => v.reports.map((r) => r.id)), request.id, `${model}@staging`, model];
+      expect(items).toHaveLength(await db.auditEvent.count({ where: { targetId: { in: ids } } }));
+      expect(await everything(auditor, { model: "no-such-model" })).toEqual([]);
+    });
+
+    it("team: only that team's events; an unknown team matches nothing", async () => {
+      const items = await everything(auditor, { team: other.slug });
+      expect(items.length).toBeGreaterThanOrEqual(4);
+      expect(items.every((e) => e.teamId === other.id)).toBe(true);
+      expect(items.some((e) => e.target.label.includes(otherModel))).toBe(true);
+      expect(await everything(auditor, { team: "no-such-team" })).toEqual([]);
+    });
+
+    it("actor: a case-insensitive part of the actor's label", async () => {
+      const part = lead.label.slice(0, 12).toUpperCase();
+      const items = await everything(auditor, { actor: part });
+      expect(items.map((e) => e.action)).toContain("promotion.decide");
+      expect(items.every((e) => e.actor.label.toLowerCase().includes(part.toLowerCase()))).toBe(true);
+    });
+
+    it('action: exact, or a prefix ending in "."', async () => {
+      const exact = await everything(auditor, { model, action: "promotion.decide" });
+      expect(exact.map((e) => e.action)).toEqual(["promotion.decide"]);
+      const prefix = await everything(auditor, { model, action: "promotion." });
+      expect(new Set(prefix.map((e) => e.action))).toEqual(new Set(["promotion.request", "promotion.decide", "promotion.approved", "promotion.applied"]));
+      expect(await everything(auditor, { model, action: "promotion" })).toEqual([]);
+      expect(await everything(auditor, { model, action: "promotion.dec" })).toEqual([]);
+    });
+
+    it("from and to: inclusive bounds on when it happened", async () => {
+      const all = await everything(auditor, { model });
+      const after = await everything(auditor, { model, from: midway.toISOString() });
+      const before = await everything(auditor, { model, to: midway.toISOString() });
+      expect(after.length + before.length).toBe(all.length);
+      expect(after.every((e) => e.at >= midway.toISOString())).toBe(true);
+      expect(new Set(after.map((e) => e.target.type))).toEqual(new Set(["promotion", "alias"]));
+      expect(new Set(before.map((e) => e.target.type))).toEqual(new Set(["model", "model-version", "report", "policy"]));
+      // An offset other than Z means the same instant.
+      const decide = all.find((e) => e.action === "promotion.decide")!;
+      const at = new Date(decide.at);
+      const local = new Date(at.getTime() + 2 * 3_600_000).toISOString().replace("Z", "+02:00");
+      expect((await everything(auditor, { model, from: local, to: local })).map((e) => e.id)).toContain(decide.id);
+      expect(await everything(auditor, { model, from: new Date(Date.now() + 60_000).toISOString() })).toEqual([]);
+    });
+
+    it("q: text in the comments, case-insensitive", async () => {
+      const found = await everything(auditor, { q: marker.toLowerCase() });
+      expect(found.map((e) => [e.action, e.target.id])).toEqual([["promotion.decide", request.id]]);
+      expect(found[0].reason).toContain(marker);
+      expect(await everything(auditor, { q: `${marker}-nope` })).toEqual([]);
+    });
+
+    it("combinations narrow each other", async () => {
+      const one = await everything(auditor, { model, team: team.slug, actor: lead.label, action: "promotion.", from: midway.toISOString(), q: marker });
+      expect(one.map((e) => e.action)).toEqual(["promotion.decide"]);
+      expect(await everything(auditor, { model, team: other.slug })).toEqual([]);
+      expect(await everything(auditor, { model, actor: otherEngineer.label })).toEqual([]);
+      expect(await everything(auditor, { model: otherModel, q: marker })).toEqual([]);
+      const mine = await everything(auditor, { model, actor: engineer.label, to: midway.toISOString() });
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((e) => e.actor.label === engineer.label && e.at <= midway.toISOString())).toBe(true);
+    });
+  });
+
+  it("cursor pagination: newest first, pages never overlap and together cover everything", async () => {
+    const all = await everything(auditor, { model });
+    expect(all.length).toBeGreaterThan(7);
+    const ids = all.map((e) => BigInt(e.id));
+    expect(ids).toEqual([...ids].sort((a, b) => (a > b ? -1 : 1)));
+    const pages: AuditEventView[][] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await listAuditEvents({ actor: auditor, query: { model, limit: 3, ...(cursor ? { cursor } : {}) } });
+      expect(page.items.length).toBeLessThanOrEqual(3);
+      pages.push(page.items);
+      cursor = page.nextCursor ?? undefined;
+    } while (cursor && pages.length < 100);
+    expect(pages).toHaveLength(Math.ceil(all.length / 3));
+    const seen = pages.flat().map((e) => e.id);
+    expect(new Set(seen).size).toBe(seen.length);
+    expect(seen).toEqual(all.map((e) => e.id));
+    // A page of exactly the remaining events says there is no next one.
+    const exact = await listAuditEvents({ actor: auditor, query: { model, limit: all.length } });
+    expect(exact).toMatchObject({ nextCursor: null });
+    expect(exact.items).toHaveLength(all.length);
+  });
+
+  describe("who sees what", () => {
+    it("a team-scoped auditor sees only events of their teams", async () => {
+      const mine = await everything(teamAuditor, {});
+      expect(mine.length).toBeGreaterThan(0);
+      expect(mine.every((e) => e.teamId === team.id)).toBe(true);
+      expect(mine.map((e) => e.id)).toEqual(expect.arrayContaining((await everything(auditor, { model })).map((e) => e.id)));
+      expect(await everything(teamAuditor, { model: otherModel })).toEqual([]);
+      expect(await everything(teamAuditor, { team: other.slug })).toEqual([]);
+      const theirs = await everything(otherAuditor, { q: marker });
+      expect(theirs).toEqual([]);
+      expect((await everything(otherAuditor, { model: otherModel })).length).toBeGreaterThan(0);
+    });
+
+    it("organisation-wide events (no team) only for global auditors", async () => {
+      await verifyAndRecord({ actor: compliance });
+      const global = await everything(auditor, { action: "audit.verify", actor: compliance.label });
+      expect(global).toHaveLength(1);
+      expect(global[0]).toMatchObject({ teamId: null, target: { type: "audit-log", id: "chain" } });
+      expect(await everything(teamAuditor, { action: "audit.verify" })).toEqual([]);
+    });
+
+    it("engineers and viewers may not read the log; nobody signed out may", async () => {
+      for (const actor of [engineer, viewer, lead]) await expect(listAuditEvents({ actor, query: {} })).rejects.toMatchObject({ status: 403 });
+      await expect(listAuditEvents({ actor: null, query: {} })).rejects.toMatchObject({ status: 401 });
+      await expect(exportAuditEvents({ actor: engineer, query: {} })).rejects.toMatchObject({ status: 403 });
+      await expect(verifyAndRecord({ actor: viewer })).rejects.toMatchObject({ status: 403 });
+      await expect(lastVerification({ actor: engineer })).rejects.toMatchObject({ status: 403 });
+    });
+  });
+
+  describe("bad input is refused, saying where", () => {
+    it.each<[string, Record<string, unknown>, string]>([
+      ["from after to", { from: "2026-11-22T10:00:00Z", to: "2026-11-22T09:00:00Z" }, "to"],
+      ["a time that is not ISO 8601", { from: "yesterday" }, "from"],
+      ["a time without a zone", { to: "2026-11-22 09:00" }, "to"],
+      ["a limit of zero", { limit: 0 }, "limit"],
+      ["a limit above 200", { limit: 201 }, "limit"],
+      ["an overlong search", { q: "x".repeat(201) }, "q"],
+    ])("%s (ZodError)", async (_name, query, path) => {
+      const err = await listAuditEvents({ actor: auditor, query }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ZodError);
+      expect((err as ZodError).issues.map((i) => i.path.join("."))).toContain(path);
+    });
+
+    it.each<[string, string]>([
+      ["a cursor that is not base64 JSON", "not-a-cursor!"],
+      ["a cursor of another list", encodeCursor("ckz1a2b3c0000abcd")],
+      ["a cursor past the largest id", encodeCursor("9999999999999999999")],
+    ])("%s (400)", async (_name, cursor) => {
+      const err = await listAuditEvents({ actor: auditor, query: { cursor } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(AppError);
+      expect(err).toMatchObject({ status: 400, code: "invalid_input", details: [{ path: "cursor" }] });
+    });
+
+    it("an export format other than csv or jsonl", async () => {
+      const err = await exportAuditEvents({ actor: auditor, query: { format: "xml" } }).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ZodError);
+      expect((err as ZodError).issues[0]).toMatchObject({ path: ["format"], message: "format is csv or jsonl" });
+    });
+  });
+
+  it("verification is kept: who verified, when, and what it found", async () => {
+    const result = await verifyAndRecord({ actor: auditor });
+    expect(result).toMatchObject({ ok: true, firstBrokenId: null, verifiedBy: auditor.label });
+    expect(result.verifiedAt).toMatch(ISO_UTC);
+    expect(result.checked).toBe((await db.auditEvent.count()) - 1); // its own event comes after the check
+    expect(await lastVerification({ actor: teamAuditor })).toEqual(result);
+  });
+
+  describe("time travel: which version held the alias at T", () => {
+    it("before the first set, between moves, after a deletion and a new set", async () => {
+      const m = await makeModel({ team, engineer });
+      for (let i = 0; i < 3; i++) await goodVersion(m, engineer);
+      await expect(aliasAt({ actor: viewer, model: m, alias: "candidate" })).rejects.toMatchObject({ status: 404 });
+      const times: Date[] = [];
+      const mark = async () => {
+        await sleep(15);
+        times.push(new Date());
+        await sleep(15);
+      };
+      await mark(); // 0: never set
+      await setAlias({ actor: engineer, model: m, alias: "candidate", input: { version: 1, reason: "first candidate" } });
+      await mark(); // 1: v1
+      await setAlias({ actor: lead, model: m, alias: "candidate", input: { version: 2, reason: "better recall" } });
+      await mark(); // 2: v2
+      await deleteAlias({ actor: engineer, model: m, alias: "candidate", reason: "withdrawn for review" });
+      await mark(); // 3: deleted
+      await setAlias({ actor: engineer, model: m, alias: "candidate", input: { version: 3, reason: "back with v3" } });
+      await mark(); // 4: v3
+
+      const at = (i: number) => aliasAt({ actor: viewer, model: m, alias: "candidate", at: times[i] });
+      expect(await at(0)).toMatchObject({ model: m, alias: "candidate", at: times[0].toISOString(), version: null, since: null });
+      expect(await at(1)).toMatchObject({ version: 1, since: { fromVersion: null, toVersion: 1, actor: engineer.label, reason: "first candidate", via: "direct" } });
+      expect(await at(2)).toMatchObject({ version: 2, since: { fromVersion: 1, toVersion: 2, actor: lead.label, reason: "better recall" } });
+      expect(await at(3)).toMatchObject({ version: null, since: { fromVersion: 2, toVersion: null, reason: "withdrawn for review" } });
+      expect(await at(4)).toMatchObject({ version: 3, since: { fromVersion: null, toVersion: 3 } });
+      const now = await aliasAt({ actor: viewer, model: m, alias: "candidate" });
+      expect(now.version).toBe(3);
+      expect(now.history.map((h) => [h.fromVersion, h.toVersion])).toEqual([[null, 3], [2, null], [1, 2], [null, 1]]);
+      // The very instant of a change already shows it.
+      const second = now.history[2];
+      expect((await aliasAt({ actor: viewer, model: m, alias: "candidate", at: new Date(second.at) })).version).toBe(2);
+      expect((await aliasAt({ actor: viewer, model: m, alias: "candidate", at: new Date(new Date(second.at).getTime() - 1) })).version).toBe(1);
+    });
+
+    it("through promotions and a rollback, naming the request behind each change", async () => {
+      const m = await makeModel({ team, engineer });
+      await goodVersion(m, engineer);
+      await goodVersion(m, engineer);
+      const r1 = await requestPromotion({ actor: engineer, input: { model: m, version: 1, stage: "staging", justification } });
+      await sleep(15);
+      const t1 = new Date();
+      await sleep(15);
+      const r2 = await requestPromotion({ actor: engineer, input: { model: m, version: 2, stage: "staging", justification } });
+      expect([r1.status, r2.status]).toEqual(["applied", "applied"]);
+      await sleep(15);
+      const t2 = new Date();
+      await sleep(15);
+      await rollbackAlias({ actor: lead, model: m, alias: "staging", input: { comment: "v2 misbehaves under real traffic." } });
+      await sleep(15);
+      const t3 = new Date();
+
+      expect(await aliasAt({ actor: viewer, model: m, alias: "staging", at: t1 })).toMatchObject({ version: 1, since: { via: "promotion", requestId: r1.id } });
+      expect(await aliasAt({ actor: viewer, model: m, alias: "staging", at: t2 })).toMatchObject({ version: 2, since: { via: "promotion", requestId: r2.id, reason: `Promotion #${r2.number}: ${justification}` } });
+      const after = await aliasAt({ actor: viewer, model: m, alias: "staging", at: t3 });
+      expect(after).toMatchObject({ version: 1, since: { fromVersion: 2, toVersion: 1, via: "rollback", actor: lead.label, reason: "v2 misbehaves under real traffic.", requestId: r2.id } });
+      expect(after.history.map((h) => h.request)).toEqual([{ id: r2.id, number: r2.number }, { id: r2.id, number: r2.number }, { id: r1.id, number: r1.number }]);
+    });
+
+    it("answers only to readers of the model, and refuses a bad alias name", async () => {
+      await expect(aliasAt({ actor: otherEngineer, model, alias: "staging" })).rejects.toMatchObject({ status: 404 });
+      await expect(aliasAt({ actor: null, model, alias: "staging" })).rejects.toMatchObject({ status: 401 });
+      await expect(aliasAt({ actor: viewer, model, alias: "Not An Alias!" })).rejects.toBeInstanceOf(ZodError);
+    });
+  });
+
+  describe("evidence bundle", () => {
+    let bundleRequest: { id: string; number: number };
+    let m: string;
+    beforeAll(async () => {
+      m = await makeModel({ team, engineer, riskTier: "regulated", policy: STAGING_ONLY_POLICY("[{ role: ml-lead }]", "      electronicSignature: regulated\n") });
+      await goodVersion(m, engineer);
+      const r = await requestPromotion({ actor: engineer, input: { model: m, version: 1, stage: "staging", justification } });
+      const done = await decidePromotion({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT, password: PASSWORD } });
+      expect(done.status).toBe("applied");
+      bundleRequest = { id: r.id, number: r.number };
+    });
+
+    it("for an applied, e-signed request: verifies, with the alias change and every event of the request", async () => {
+      const bundle = await evidenceBundle({ actor: teamAuditor, id: bundleRequest.id });
+      const result = verifyEvidenceBundle(bundle);
+      expect(result.checks.filter((c) => !c.ok)).toEqual([]);
+      expect(result.ok).toBe(true);
+      expect(result.checks.map((c) => c.name)).toEqual(expect.arrayContaining(["format", "digest", "audit events", "chain links", `decision ${bundle.decisions[0].id}`, `signature ${bundle.decisions[0].id}`]));
+      expect(bundle).toMatchObject({
+        format: "gatehouse-evidence-bundle/1",
+        generatedBy: teamAuditor.label,
+        request: { id: bundleRequest.id, number: bundleRequest.number, model: m, team: team.slug, riskTier: "regulated", stage: "staging", alias: "staging", status: "applied", justification },
+        version: { version: 1, lineage: expect.any(Object) },
+        gates: { passed: true },
+        policy: { model: { version: 1, document: expect.stringContaining("electronicSignature: regulated") } },
+        approvals: { electronicSignature: true },
+        decisions: [{ user: lead.label, decision: "approve", comment: COMMENT, signature: { meaning: "approved", signer: { id: lead.userId }, method: "password re-entry" } }],
+        aliasChange: { alias: `${m}@staging`, fromVersion: null, toVersion: 1, by: lead.label, via: "promotion" },
+      });
+      expect(bundle.reports.map((r) => r.kind).sort()).toEqual(["data-validation", "tests"]);
+      const actions = bundle.auditEvents.map((e) => e.action);
+      expect(actions).toEqual(expect.arrayContaining(["promotion.request", "promotion.decide", "promotion.approved", "alias.set", "promotion.applied"]));
+      expect(bundle.auditEvents.find((e) => e.action === "alias.set")).toMatchObject({ targetType: "alias", targetId: `${m}@staging`, after: { version: 1, via: "promotion", requestId: bundleRequest.id } });
+      // The events are the database's, hashes and links included, and nothing of any other request.
+      const rows = await db.auditEvent.findMany({ where: { id: { in: bundle.auditEvents.map((e) => BigInt(e.id)) } }, orderBy: { id: "asc" } });
+      expect(rows.map((r) => [r.id.toString(), r.prevHash, r.hash])).toEqual(bundle.auditEvents.map((e) => [e.id, e.prevHash, e.hash]));
+      expect(bundle.auditEvents.every((e) => e.targetId === bundleRequest.id || (e.after as { requestId?: string }).requestId === bundleRequest.id)).toBe(true);
+    });
+
+    it("survives a JSON round trip, and fails verification after tampering", async () => {
+      const bundle = await evidenceBundle({ actor: auditor, id: String(bundleRequest.number) });
+      const archived = JSON.parse(JSON.stringify(bundle, null, 2));
+      expect(verifyEvidenceBundle(archived).ok).toBe(true);
+      expect(bundleDigest(archived)).toBe(bundle.digest);
+
+      const edited = structuredClone(archived);
+      edited.decisions[0].comment = "Looked fine to me, no need to check.";
+      expect(verifyEvidenceBundle(edited).checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(["digest"]);
+
+      const resealed = structuredClone(archived);
+      resealed.auditEvents.find((e: { action: string }) => e.action === "alias.set").after.version = 2;
+      resealed.digest = bundleDigest(resealed);
+      expect(verifyEvidenceBundle(resealed)).toMatchObject({ ok: false, checks: expect.arrayContaining([expect.objectContaining({ name: "audit events", ok: false })]) });
+
+      const unsigned = structuredClone(archived);
+      unsigned.decisions[0].signature.signer.name = "Somebody Else";
+      unsigned.digest = bundleDigest(unsigned);
+      expect(verifyEvidenceBundle(unsigned).checks.filter((c) => !c.ok).map((c) => c.name)).toEqual([`signature ${archived.decisions[0].id}`]);
+    });
+
+    it("only for auditors of the request's team: another team's auditor gets not-found, an engineer forbidden", async () => {
+      await expect(evidenceBundle({ actor: otherAuditor, id: bundleRequest.id })).rejects.toMatchObject({ status: 404 });
+      await expect(evidenceBundle({ actor: engineer, id: bundleRequest.id })).rejects.toMatchObject({ status: 403 });
+      await expect(evidenceBundle({ actor: null, id: bundleRequest.id })).rejects.toMatchObject({ status: 401 });
+      await expect(evidenceBundle({ actor: auditor, id: "no-such-request" })).rejects.toMatchObject({ status: 404 });
+      await expect(evidenceBundle({ actor: compliance, id: bundleRequest.id })).resolves.toMatchObject({ request: { id: bundleRequest.id } });
+    });
+  });
+
+  it("a small export keeps to the filters and the reader's teams", async () => {
+    const read = async (actor: Actor, query: Record<string, unknown>) => {
+      const out = await exportAuditEvents({ actor, query, now: new Date("2026-11-22T10:00:00.000Z") });
+      return { ...out, text: await new Response(out.stream).text() };
+    };
+    const csv = await read(teamAuditor, { model });
+    expect(csv).toMatchObject({ filename: "gatehouse-audit-2026-11-22T10-00-00-000Z.csv", contentType: "text/csv; charset=utf-8" });
+    const lines = csv.text.split("\r\n").filter(Boolean);
+    expect(lines[0]).toBe(EXPORT_COLUMNS.join(","));
+    const listed = await everything(auditor, { model });
+    // Oldest first in the export; the page shows newest first.
+    expect(lines.slice(1).map((l) => l.split(",")[0])).toEqual(listed.map((e) => e.id).reverse());
+    const jsonl = await read(auditor, { model, format: "jsonl" });
+    expect(jsonl.contentType).toBe("application/x-ndjson; charset=utf-8");
+    const records = jsonl.text.trimEnd().split("\n").map((l) => JSON.parse(l));
+    expect(records.map((r) => r.id)).toEqual(listed.map((e) => e.id).reverse());
+    expect(records.find((r) => r.action === "promotion.decide")).toMatchObject({ actor_label: lead.label, team_id: team.id, after: { decision: "approve" }, reason: expect.stringContaining(marker) });
+    expect((await read(otherAuditor, { model })).text).toBe(EXPORT_COLUMNS.join(",") + "\r\n");
+    expect((await read(otherAuditor, { model, format: "jsonl" })).text).toBe("");
+  });
+
+  describe("a 100,000-event export", () => {
+    const N = 100_000;
+    // Distinct per run, so a re-run on the same database exports only its own events.
+    const ACTION = `bench.export-test.${randomBytes(3).toString("hex")}`;
+    let firstId: bigint;
+    let base: number;
+    // Every 997th row has a reason a spreadsheet would choke on; every 997th + 1 one a formula; + 2 none at all.
+    const reasonOf = (i: number) => (i % 997 === 0 ? `Row ${i}, with "quotes", a comma,\r\nand a second line` : i % 997 === 1 ? `=HYPERLINK("http://evil.example/${i}")` : i % 997 === 2 ? null : `routine export row ${i}`);
+
+    beforeAll(async () => {
+      base = Date.now() - N;
+      // Appended like recordAuditEvent does (under the chain lock, after the newest event), 2,000 rows a statement.
+      await db.$transaction(
+        async (tx) => {
+          await tx.$executeRawUnsafe("SELECT pg_advisory_xact_lock(72540001)");
+          const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true, hash: true } });
+          let id = last?.id ?? 0n;
+          let prev = last?.hash ?? GENESIS_HASH;
+          firstId = id + 1n;
+          for (let start = 0; start < N; start += 2_000) {
+            const data = [];
+            for (let i = start; i < Math.min(N, start + 2_000); i++) {
+              id += 1n;
+              const e = chainEvent({ id: id.toString(), occurredAt: new Date(base + i).toISOString(), actorType: "system", actorId: null, actorLabel: "export-bench", action: ACTION, targetType: "bench", targetId: String(i), teamId: null, before: null, after: { n: i }, reason: reasonOf(i) }, prev);
+              prev = e.hash;
+              data.push({ ...e, id, occurredAt: new Date(e.occurredAt), before: undefined, after: { n: i } });
+            }
+            await tx.auditEvent.createMany({ data });
+          }
+        },
+        { isolationLevel: "ReadCommitted", maxWait: 10_000, timeout: 60_000 },
+      );
+    }, 60_000);
+
+    // Streaming holds about a page (~1 MB here); reading all 100,000 rows up front holds 20 to 40 MB.
+    const BOUND = 16 * 1024 * 1024;
+
+    /**
+     * Opens an export and reads it a chunk at a time, handing each to `onChunk`. Memory is what stays reachable
+     * (heap and buffers after a full collection) compared with before the export was opened, sampled after the first
+     * chunk and every 10th: an export that read everything up front, or ran ahead of its reader, shows there.
+     */
+    async function consume(open: () => ReturnType<typeof exportAuditEvents>, onChunk: (text: string) => void) {
+      v8.setFlagsFromString("--expose-gc");
+      const gc = vm.runInNewContext("gc") as () => void;
+      const retained = () => {
+        gc();
+        const m = process.memoryUsage();
+        return m.heapUsed + m.arrayBuffers;
+      };
+      const start = retained();
+      const { stream, contentType } = await open();
+      const reader = stream.getReader();
+      const decoder = new TextDecoder();
+      let peak = 0;
+      let chunks = 0;
+      for (;;) {
+        const { done, value } = await reader.read();
+        if (done) break;
+        chunks += 1;
+        onChunk(decoder.decode(value));
+        if (chunks % 10 === 1) peak = Math.max(peak, retained() - start);
+      }
+      return { chunks, peakGrowth: peak, contentType };
+    }
+
+    /** RFC 4180, for one chunk that must hold whole records. */
+    function parseCsv(text: string): string[][] {
+      const rows: string[][] = [];
+      let row: string[] = [];
+      let i = 0;
+      while (i < text.length) {
+        let field = "";
+        if (text[i] === '"') {
+          for (let j = i + 1; ; ) {
+            const q = text.indexOf('"', j);
+            if (q === -1) throw new Error(`an unterminated quoted field at ${i}`);
+            field += text.slice(j, q);
+            if (text[q + 1] === '"') (field += '"'), (j = q + 2);
+            else {
+              i = q + 1;
+              break;
+            }
+          }
+        } else {
+          const ends = [text.indexOf(",", i), text.indexOf("\r", i)].filter((n) => n !== -1);
+          const end = ends.length ? Math.min(...ends) : text.length;
+          field = text.slice(i, end);
+          i = end;
+        }
+        row.push(field);
+        if (text[i] === ",") i += 1;
+        else if (text.startsWith("\r\n", i)) {
+          rows.push(row);
+          row = [];
+          i += 2;
+        } else throw new Error(`expected a comma or CRLF at ${i}, found ${JSON.stringify(text.slice(i, i + 20))}`);
+      }
+      if (row.length) throw new Error("the chunk ends inside a record");
+      return rows;
+    }
+
+    it("as CSV: header + 100,000 rows, oldest first, ISO 8601 UTC, quoted where needed, in bounded memory", async () => {
+      let header: string[] | null = null;
+      let count = 0;
+      let expected = firstId;
+      let largest = 0;
+      const { chunks, peakGrowth, contentType } = await consume(() => exportAuditEvents({ actor: auditor, query: { action: ACTION, format: "csv" } }), (text) => {
+        const rows = parseCsv(text);
+        if (!header) {
+          header = rows.shift()!;
+          expect(header).toEqual([...EXPORT_COLUMNS]);
+        }
+        largest = Math.max(largest, rows.length);
+        for (const r of rows) {
+          expect(r).toHaveLength(EXPORT_COLUMNS.length);
+          const [id, occurredAt, actorType, actorId, , action, , targetId, , reason, before, after] = r;
+          if (id !== expected.toString()) expect(id).toBe(expected.toString());
+          const i = Number(targetId);
+          if (occurredAt !== new Date(base + i).toISOString()) expect(occurredAt).toBe(new Date(base + i).toISOString());
+          const want = reasonOf(i);
+          const shown = want === null ? "" : want.startsWith("=") ? `'${want}` : want;
+          if (reason !== shown || action !== ACTION || actorType !== "system" || actorId !== "" || before !== "" || after !== `{"n":${i}}`) expect({ reason, action, actorType, actorId, before, after }).toEqual({ reason: shown, action: ACTION, actorType: "system", actorId: "", before: "", after: `{"n":${i}}` });
+          expected += 1n;
+          count += 1;
+        }
+      });
+      expect(contentType).toBe("text/csv; charset=utf-8");
+      expect(count).toBe(N);
+      expect(expected - firstId).toBe(BigInt(N));
+      expect(largest).toBe(1_000);
+      expect(chunks).toBeGreaterThanOrEqual(1 + N / 1_000);
+      expect(peakGrowth).toBeLessThan(BOUND);
+    }, 30_000);
+
+    it("CSV quoting of commas, quotes and newlines is RFC 4180, and formulas are defused", async () => {
+      const { stream } = await exportAuditEvents({ actor: auditor, query: { action: ACTION, format: "csv", q: "Row 997," } });
+      const text = await new Response(stream).text();
+      const id = (firstId + 997n).toString();
+      expect(text).toContain(`\r\n${id},${new Date(base + 997).toISOString()},system,,export-bench,${ACTION},bench,997,,"Row 997, with ""quotes"", a comma,\r\nand a second line",,"{""n"":997}",`);
+      const formula = await new Response((await exportAuditEvents({ actor: auditor, query: { action: ACTION, q: "evil.example/998\")" } })).stream).text();
+      expect(formula).toContain(`,"'=HYPERLINK(""http://evil.example/998"")",`);
+    });
+
+    it("as JSON Lines: 100,000 records with the original text, in bounded memory", async () => {
+      let count = 0;
+      let first: Record<string, unknown> | null = null;
+      let last: Record<string, unknown> | null = null;
+      let largest = 0;
+      const { chunks, peakGrowth, contentType } = await consume(() => exportAuditEvents({ actor: auditor, query: { action: ACTION, format: "jsonl" } }), (text) => {
+        expect(text.endsWith("\n")).toBe(true);
+        const lines = text.slice(0, -1).split("\n");
+        largest = Math.max(largest, lines.length);
+        for (const line of lines) {
+          const r = JSON.parse(line) as Record<string, unknown>;
+          first ??= r;
+          last = r;
+          const i = Number(r.target_id);
+          if (r.reason !== reasonOf(i) || r.occurred_at !== new Date(base + i).toISOString() || (r.after as { n: number }).n !== i || r.before !== null) {
+            expect(r).toMatchObject({ reason: reasonOf(i), occurred_at: new Date(base + i).toISOString(), after: { n: i }, before: null });
+          }
+          count += 1;
+        }
+      });
+      expect(contentType).toBe("application/x-ndjson; charset=utf-8");
+      expect(count).toBe(N);
+      expect(first).toMatchObject({ id: firstId.toString(), target_id: "0", occurred_at: expect.stringMatching(ISO_UTC), actor_id: null, team_id: null });
+      expect(last).toMatchObject({ id: (firstId + BigInt(N - 1)).toString(), target_id: String(N - 1), occurred_at: new Date(base + N - 1).toISOString() });
+      expect(Object.keys(first!)).toEqual([...EXPORT_COLUMNS]);
+      expect(largest).toBe(1_000);
+      expect(chunks).toBeGreaterThanOrEqual(N / 1_000);
+      expect(peakGrowth).toBeLessThan(BOUND);
+    }, 30_000);
+
+    it("the chain still verifies with the exported events in it", async () => {
+      const result = await verifyAuditChain();
+      expect(result).toMatchObject({ ok: true, firstBrokenId: null });
+      expect(result.checked).toBeGreaterThanOrEqual(N);
+      // A team-scoped auditor exports none of them (they belong to no team).
+      const { stream } = await exportAuditEvents({ actor: teamAuditor, query: { action: ACTION, format: "jsonl" } });
+      expect(await new Response(stream).text()).toBe("");
+    }, 60_000);
+  });
+});
