@@ -121,7 +121,8 @@ async function main(argv: string[]): Promise<number> {
     case "evidence verify": {
       const file = positionals[0];
       if (!file) throw new Error("Name the bundle file: npm run gatehouse -- evidence verify bundle.json");
-      const { ok, checks } = verifyEvidenceBundle(JSON.parse(readFileSync(file, "utf8")));
+      // npm runs scripts from the project root; a relative path means the directory the command was typed in.
+      const { ok, checks } = verifyEvidenceBundle(JSON.parse(readFileSync(path.resolve(process.env.INIT_CWD ?? process.cwd(), file), "utf8")));
       for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
       console.log(ok ? "The bundle verifies." : "The bundle does NOT verify.");
       return ok ? 0 : 1;

@@ -9,7 +9,8 @@ const path = await import("node:path");
 const { spawnSync } = await import("node:child_process");
 
 const args = process.argv.slice(2);
-const needsDatabase = !(args.length === 0 || args.includes("--help") || args.includes("-h") || args[0] === "help" || args[0] === "docs");
+// Offline commands (help, docs, re-verifying an archived evidence bundle) need no database.
+const needsDatabase = !(args.length === 0 || args.includes("--help") || args.includes("-h") || args[0] === "help" || args[0] === "docs" || args[0] === "evidence");
 let database;
 let status = 1;
 try {

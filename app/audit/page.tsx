@@ -5,7 +5,7 @@ import { VerifyChainButton } from "@/components/audit/verify-button";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
 import { buttonStyles, inputStyles, linkStyles } from "@/components/ui/styles";
-import { Time } from "@/components/ui/time";
+import { Time, UtcTime } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
@@ -53,6 +53,10 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
       />
       <div className="mb-6 grid gap-4 lg:grid-cols-3">
         <Card title="Chain verification" className="lg:col-span-1">
+          {!can(gate.actor, "audit.read", null) ? (
+            <p className="text-sm">The chain spans every team; an organisation-wide auditor, compliance officer or admin verifies it.</p>
+          ) : (
+            <>
           {verification ? (
             <p className="mb-3 text-sm">
               {verification.ok ? <Badge tone="good">intact</Badge> : <Badge tone="bad">broken at event {verification.firstBrokenId}</Badge>} {verification.checked.toLocaleString("en-GB")} events checked <Time value={verification.verifiedAt} /> by {verification.verifiedBy}.
@@ -61,6 +65,8 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <p className="mb-3 text-sm">The chain has not been verified yet.</p>
           )}
           <VerifyChainButton />
+            </>
+          )}
         </Card>
         <Card title="Filter" className="lg:col-span-2">
           <form role="search" aria-label="Filter the audit log" action="/audit" className="grid gap-2 sm:grid-cols-2 lg:grid-cols-4">
@@ -125,7 +131,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
             <tr key={e.id}>
               <td className={`${cell} font-mono text-xs`}>{e.id}</td>
               <td className={`${cell} whitespace-nowrap`}>
-                <Time value={e.at} />
+                <UtcTime value={e.at} />
               </td>
               <td className={cell}>{e.actor.label}</td>
               <td className={`${cell} font-mono text-xs`}>{e.action}</td>
@@ -138,7 +144,9 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
                   e.target.label
                 )}
                 <details className="mt-1">
-                  <summary className="cursor-pointer text-xs text-indigo-700 dark:text-indigo-300">Changes and hash</summary>
+                  <summary className="cursor-pointer text-xs text-indigo-700 dark:text-indigo-300">
+                    Changes and hash<span className="sr-only"> of event {e.id}</span>
+                  </summary>
                   <EventDiff before={e.before} after={e.after} />
                   <p className="mt-1 break-all font-mono text-xs text-slate-700 dark:text-slate-300">hash {e.hash}</p>
                 </details>

@@ -25,3 +25,9 @@ export function Time({ value, fallback = "—" }: { value: string | Date | null 
     </time>
   );
 }
+
+/** A moment in UTC to the second, for records that say they are in UTC (the audit log, alias histories). */
+export function UtcTime({ value }: { value: string | Date }) {
+  const iso = new Date(value).toISOString();
+  return <time dateTime={iso}>{iso.replace("T", " ").replace(/\.\d{3}Z$/, " UTC")}</time>;
+}

@@ -49,7 +49,7 @@ test("an auditor finds a promotion by comment text, opens its evidence, and expo
   await page.getByRole("link", { name: "Evidence" }).click();
   await expect(page.getByRole("heading", { level: 1 })).toHaveText(`Evidence: request #${r.number}, ${name} v1 → staging`);
   await expect(page.getByText("verifies", { exact: true })).toBeVisible();
-  await expect(page.getByRole("list", { name: "Verification checks" })).toContainText("recorded in the audit chain on the same evidence");
+  await expect(page.getByRole("list", { name: "Verification checks" })).toContainText("recorded in the audit chain as it reads here, on the same evidence");
   await expect(page.getByRole("paragraph").filter({ hasText: `Reviewed: ${phrase} is within limits.` })).toBeVisible();
   await expect(page.getByRole("table", { name: "The request's audit events with their hashes" })).toContainText("alias.set");
   await expectAccessible(page, "evidence bundle");

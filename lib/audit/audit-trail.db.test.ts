@@ -246,7 +246,9 @@ describe.skipIf(!hasDb)("the audit trail in PostgreSQL", () => {
     expect(result).toMatchObject({ ok: true, firstBrokenId: null, verifiedBy: auditor.label });
     expect(result.verifiedAt).toMatch(ISO_UTC);
     expect(result.checked).toBe((await db.auditEvent.count()) - 1); // its own event comes after the check
-    expect(await lastVerification({ actor: teamAuditor })).toEqual(result);
+    expect(await lastVerification({ actor: auditor })).toEqual(result);
+    // The chain spans every team: a team-scoped auditor neither runs nor sees organisation-wide verifications.
+    expect(await lastVerification({ actor: teamAuditor })).toBeNull();
   });
 
   describe("time travel: which version held the alias at T", () => {
@@ -363,7 +365,7 @@ describe.skipIf(!hasDb)("the audit trail in PostgreSQL", () => {
 
       const edited = structuredClone(archived);
       edited.decisions[0].comment = "Looked fine to me, no need to check.";
-      expect(verifyEvidenceBundle(edited).checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(["digest"]);
+      expect(verifyEvidenceBundle(edited).checks.filter((c) => !c.ok).map((c) => c.name)).toEqual(["digest", `decision ${edited.decisions[0].id}`]);
 
       const resealed = structuredClone(archived);
       resealed.auditEvents.find((e: { action: string }) => e.action === "alias.set").after.version = 2;

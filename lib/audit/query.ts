@@ -47,16 +47,18 @@ export async function auditWhere(actor: Actor, f: TAuditFilters): Promise<Prisma
 async function modelScope(name: string): Promise<Prisma.AuditEventWhereInput> {
   const model = await db.registeredModel.findUnique({ where: { name }, select: { id: true, name: true } });
   if (!model) return { id: -1n };
-  const [versions, requests] = await Promise.all([
+  const [versions, requests, aliases] = await Promise.all([
     db.modelVersion.findMany({ where: { modelId: model.id }, select: { id: true, reports: { select: { id: true } } } }),
     db.promotionRequest.findMany({ where: { modelId: model.id }, select: { id: true } }),
+    db.aliasChange.findMany({ where: { modelId: model.id }, distinct: ["alias"], select: { alias: true } }),
   ]);
   return {
     OR: [
       { targetType: "model", targetId: model.id },
       { targetType: "model-version", targetId: { in: versions.map((v) => v.id) } },
       { targetType: "report", targetId: { in: versions.flatMap((v) => v.reports.map((r) => r.id)) } },
-      { targetType: "alias", targetId: { startsWith: `${model.name}@` } },
+      // Exact ids: a LIKE prefix would let "_" in a name match other models' aliases.
+      { targetType: "alias", targetId: { in: aliases.map((a) => `${model.name}@${a.alias}`) } },
       { targetType: "policy", targetId: model.name },
       { targetType: "promotion", targetId: { in: requests.map((r) => r.id) } },
     ],

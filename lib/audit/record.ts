@@ -36,8 +36,13 @@ function asStoredJson(value: unknown): unknown {
  * Appends one audit event inside the caller's transaction: the event commits or rolls back with the change
  * it records. Call it from every use case that mutates anything.
  */
-export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<{ id: bigint; hash: string }> {
+/** Takes the chain's lock early, for a writer that must hold it before its other locks (see deleteWebhook). */
+export async function lockAuditChain(tx: Tx): Promise<void> {
   await tx.$executeRawUnsafe(`SELECT pg_advisory_xact_lock(${CHAIN_LOCK_KEY})`);
+}
+
+export async function recordAuditEvent(tx: Tx, input: AuditInput): Promise<{ id: bigint; hash: string }> {
+  await lockAuditChain(tx);
   const last = await tx.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true, hash: true } });
   const id = (last?.id ?? 0n) + 1n;
   const content: AuditContent = {

@@ -36,7 +36,7 @@ const content = (id: number, over: Partial<AuditContent>): AuditContent => ({
 /** Events 41 to 45 of a longer chain (40 is not the request's, so it is not in the bundle), then 50 on its own. */
 function chain(): ChainedEvent[] {
   const contents = [
-    content(41, { actorId: "u_eng", actorLabel: "eng@example.com", after: { status: "awaiting-approval" }, reason: "Retrained on October data." }),
+    content(41, { actorId: "u_eng", actorLabel: "eng@example.com", after: { number: 7, model: "fraud", version: 3, stage: "production", status: "awaiting-approval" }, reason: "Retrained on October data." }),
     content(42, { action: "promotion.decide", after: { decisionId: "dec_1", decision: "approve", roles: ["ml-lead"], round: 1, evidenceHash: EVIDENCE, signature: { meaning: signature.meaning, hash: signature.hash } }, reason: COMMENT }),
     content(43, { action: "promotion.approved", before: { status: "awaiting-approval" }, after: { status: "approved" } }),
     content(44, { action: "alias.set", targetType: "alias", targetId: "fraud@champion", before: { version: 2 }, after: { version: 3, via: "promotion", requestId: REQUEST_ID }, reason: "Promotion #7: Retrained on October data." }),
@@ -60,7 +60,7 @@ function makeBundle(): Bundle {
     format: BUNDLE_FORMAT,
     generatedAt: "2026-11-22T10:00:00.000Z",
     request: { id: REQUEST_ID, number: 7, model: "fraud", version: 3, stage: "production", alias: "champion", evidenceHash: EVIDENCE, justification: "Retrained on October data." },
-    decisions: [{ id: "dec_1", user: "lead@example.com", decision: "approve", comment: COMMENT, evidenceHash: EVIDENCE, signature }],
+    decisions: [{ id: "dec_1", user: "lead@example.com", decision: "approve", comment: COMMENT, roles: ["ml-lead"], round: 1, evidenceHash: EVIDENCE, signature }],
     aliasChange: { alias: "fraud@champion", fromVersion: 2, toVersion: 3, via: "promotion" },
     auditEvents: chain(),
   };
@@ -81,7 +81,7 @@ describe("verifyEvidenceBundle", () => {
   it("passes an untouched bundle, naming every check", () => {
     const result = verifyEvidenceBundle(makeBundle());
     expect(result.ok).toBe(true);
-    expect(result.checks.map((c) => c.name)).toEqual(["format", "digest", "audit events", "chain links", "decision dec_1", "signature dec_1"]);
+    expect(result.checks.map((c) => c.name)).toEqual(["format", "digest", "audit events", "chain links", "request", "alias change", "decision dec_1", "signature dec_1"]);
     expect(result.checks.find((c) => c.name === "signature dec_1")?.detail).toBe("Lee Lead, approved, 2026-11-22T09:30:00.000Z");
   });
 
@@ -92,10 +92,14 @@ describe("verifyEvidenceBundle", () => {
   });
 
   it.each<[string, (b: Bundle) => void, boolean, string[]]>([
-    ["a decision's comment edited", (b) => (b.decisions[0].comment = "Looked fine to me."), false, ["digest"]],
-    ["the request's justification edited", (b) => ((b.request as Record<string, unknown>).justification = "Because."), false, ["digest"]],
+    ["a decision's comment edited", (b) => (b.decisions[0].comment = "Looked fine to me."), false, ["digest", "decision dec_1"]],
+    ["the request's justification edited", (b) => ((b.request as Record<string, unknown>).justification = "Because."), false, ["digest", "request"]],
+    ["a decision's comment edited, digest recomputed", (b) => (b.decisions[0].comment = "Looked fine to me."), true, ["decision dec_1"]],
+    ["a rejection turned into an approval, digest recomputed", (b) => (b.decisions[0].decision = "reject"), true, ["decision dec_1"]],
+    ["the request's justification edited, digest recomputed", (b) => ((b.request as Record<string, unknown>).justification = "Because."), true, ["request"]],
+    ["the alias move edited, digest recomputed", (b) => ((b.aliasChange as { toVersion: number }).toVersion = 2), true, ["alias change"]],
     ["the digest itself replaced", (b) => (b.digest = "0".repeat(64)), false, ["digest"]],
-    ["an audit event's reason edited, digest recomputed", (b) => (eventById(b, 42).reason = "Looked fine to me."), true, ["audit events"]],
+    ["an audit event's reason edited, digest recomputed", (b) => (eventById(b, 42).reason = "Looked fine to me."), true, ["audit events", "decision dec_1"]],
     ["an audit event's actor edited, digest recomputed", (b) => (eventById(b, 41).actorLabel = "someone-else@example.com"), true, ["audit events"]],
     ["a prevHash edited without rehashing, digest recomputed", (b) => (eventById(b, 44).prevHash = "c".repeat(64)), true, ["audit events", "chain links"]],
     [

@@ -202,7 +202,8 @@ export async function aliasAt(opts: { actor: Actor | null; model: string; alias:
     at: r.createdAt.toISOString(),
     request: r.requestId && number.has(r.requestId) ? { id: r.requestId, number: number.get(r.requestId)! } : null,
   }));
-  const sinceIndex = rows.findIndex((r) => r.createdAt.getTime() <= at.getTime());
-  const since = sinceIndex === -1 ? null : history[sinceIndex];
+  // The holder at `at` by its own query: the history shown is capped, the answer must not be.
+  const holder = await db.aliasChange.findFirst({ where: { modelId: model.id, alias, createdAt: { lte: at } }, orderBy: [{ createdAt: "desc" }, { id: "desc" }] });
+  const since = holder ? (history.find((h, i) => rows[i].id === holder.id) ?? { alias, fromVersion: holder.fromVersion, toVersion: holder.toVersion, actor: holder.actorLabel, reason: holder.reason, via: holder.via, requestId: holder.requestId, at: holder.createdAt.toISOString(), request: null }) : null;
   return { model: model.name, alias, at: at.toISOString(), version: since?.toVersion ?? null, since, history };
 }

@@ -13,7 +13,10 @@ export type AddressProblem = { kind: "private" | "reserved"; reason: string };
 
 type V4Range = [base: string, bits: number, kind: AddressProblem["kind"], reason: string];
 
+// First match wins: the cloud metadata services stay refused even where private addresses are allowed.
 const V4_RANGES: V4Range[] = [
+  ["169.254.169.254", 32, "reserved", "a cloud metadata service address"],
+  ["169.254.170.2", 32, "reserved", "a cloud metadata service address"],
   ["0.0.0.0", 8, "reserved", "an unspecified (\"this network\") address"],
   ["10.0.0.0", 8, "private", "a private address"],
   ["100.64.0.0", 10, "private", "a shared (carrier-grade NAT) address"],
@@ -69,6 +72,7 @@ type V6Rule = { net: { value: bigint; bits: bigint }; problem?: AddressProblem; 
 const V6_RULES: V6Rule[] = [
   { net: v6("::", 128), problem: { kind: "reserved", reason: "the unspecified address" } },
   { net: v6("::1", 128), problem: { kind: "private", reason: "a loopback address" } },
+  { net: v6("fd00:ec2::254", 128), problem: { kind: "reserved", reason: "a cloud metadata service address" } },
   { net: v6("::ffff:0:0", 96), embedded: low32, label: "IPv4-mapped" },
   { net: v6("::", 96), embedded: low32, label: "IPv4-compatible" },
   { net: v6("64:ff9b::", 96), embedded: low32, label: "NAT64" },

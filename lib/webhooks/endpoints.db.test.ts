@@ -71,7 +71,8 @@ describe.skipIf(!hasDb)("webhook endpoints", () => {
     ["a loopback address", "http://127.0.0.1:8080/hook", "loopback"],
     ["localhost", "http://localhost/hook", "loopback"],
     ["an IPv4-mapped IPv6 loopback", "http://[::ffff:127.0.0.1]/hook", "IPv4-mapped"],
-    ["cloud metadata", "http://169.254.169.254/latest", "link-local"],
+    ["cloud metadata", "http://169.254.169.254/latest", "cloud metadata"],
+    ["a link-local address", "http://169.254.10.1/hook", "link-local"],
     ["a unique-local IPv6 address", "http://[fd00::1]/hook", "unique-local"],
     ["credentials in the URL", "https://user:pw@hooks.example.com/x", "credentials"],
   ])("refuses %s unless allowed, naming the url field", async (_n, url, why) => {

@@ -1,6 +1,6 @@
 import "server-only";
 import { badRequest, notFound } from "@/lib/api/errors";
-import { actorFields, recordAuditEvent } from "@/lib/audit/record";
+import { actorFields, lockAuditChain, recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db, transaction, type Tx } from "@/lib/db";
@@ -26,9 +26,13 @@ async function assertUrlAllowed(url: string, allowPrivate?: boolean): Promise<vo
   if (problem) throw badRequest(`The webhook URL cannot be used: ${problem}.`, [{ path: "url", message: problem }]);
 }
 
-/** Takes the endpoint's row lock, so concurrent changes to one endpoint serialise and audit the right "before". */
+/**
+ * Takes the endpoint's row lock, so concurrent changes to one endpoint serialise and audit the right "before".
+ * FOR NO KEY UPDATE: it does not conflict with the key-share lock a promotion's delivery insert takes on the row
+ * (while that promotion already holds the audit chain's lock), so an admin's click never deadlocks a promotion.
+ */
 export async function lockEndpoint(tx: Tx, id: string) {
-  await tx.$executeRaw`SELECT 1 FROM webhook_endpoints WHERE id = ${id} FOR UPDATE`;
+  await tx.$executeRaw`SELECT 1 FROM webhook_endpoints WHERE id = ${id} FOR NO KEY UPDATE`;
   const row = await tx.webhookEndpoint.findUnique({ where: { id }, select: ENDPOINT_VIEW_SELECT });
   if (!row) throw notFound(`No webhook with id "${id}"`);
   return row;
@@ -92,6 +96,9 @@ export async function updateWebhook(opts: { actor: Actor | null; id: string; inp
 export async function deleteWebhook(opts: { actor: Actor | null; id: string }): Promise<{ deleted: true; id: string }> {
   const actor = requirePermission(opts.actor, "webhooks.manage");
   return transaction(async (tx) => {
+    // Deleting needs the row's exclusive lock, which a promotion's delivery insert waits on while holding the audit
+    // chain's lock: take the chain's lock first, in the same order as every promotion.
+    await lockAuditChain(tx);
     const before = await lockEndpoint(tx, opts.id);
     const pending = await tx.webhookDelivery.count({ where: { endpointId: before.id, status: "pending" } });
     await tx.webhookEndpoint.delete({ where: { id: before.id } });

@@ -5,6 +5,8 @@ CREATE TABLE "audit_verifications" (
     "ok" BOOLEAN NOT NULL,
     "checked" INTEGER NOT NULL,
     "first_broken_id" TEXT,
+    "head_id" BIGINT,
+    "head_hash" TEXT,
     "actor_label" TEXT NOT NULL,
 
     CONSTRAINT "audit_verifications_pkey" PRIMARY KEY ("id")

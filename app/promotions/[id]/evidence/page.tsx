@@ -8,6 +8,7 @@ import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { verifyEvidenceBundle } from "@/lib/promotions/bundle-verify";
 import { evidenceBundle } from "@/lib/promotions/evidence-bundle";
+import { lastVerification } from "@/lib/audit/verifications";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
   return { title: `Evidence for promotion request ${(await params).id}` };
@@ -28,6 +29,7 @@ export default async function EvidencePage({ params }: { params: Promise<{ id: s
   const { id } = await params;
   const b = await orNotFound(evidenceBundle({ actor: gate.actor, id }));
   const check = verifyEvidenceBundle(b);
+  const chain = await lastVerification({ actor: gate.actor }).catch(() => null);
   const r = b.request;
   return (
     <article className="space-y-6">
@@ -48,12 +50,21 @@ export default async function EvidencePage({ params }: { params: Promise<{ id: s
       />
       <Card title="Verification">
         <p className="mb-2 text-sm">
-          {check.ok ? <Badge tone="good">verifies</Badge> : <Badge tone="bad">does not verify</Badge>} Re-verify an archived copy with <code>npm run gatehouse -- evidence verify &lt;file&gt;</code> (see docs/audit.md).
+          {check.ok ? <Badge tone="good">verifies</Badge> : <Badge tone="bad">does not verify</Badge>} This bundle against the audit events it carries. Re-verify an archived copy with <code>npm run gatehouse -- evidence verify &lt;file&gt;</code>, and check those events against the live log (docs/audit.md).
+        </p>
+        <p className="mb-2 text-sm">
+          The audit chain itself:{" "}
+          {chain ? `${chain.ok ? "intact" : `broken at event ${chain.firstBrokenId}`} when last verified, ${chain.verifiedAt.replace("T", " ").replace(/\.\d+Z$/, " UTC")} by ${chain.verifiedBy}.` : "not verified yet."}{" "}
+          <Link className={linkStyles} href="/audit">
+            Verify it on the audit page
+          </Link>
+          .
         </p>
         <ul className="space-y-0.5 text-sm" aria-label="Verification checks">
           {check.checks.map((c) => (
             <li key={c.name}>
-              <span aria-hidden="true">{c.ok ? "✓" : "✗"}</span> <span className="font-medium">{c.name}</span>: {c.detail}
+              <span aria-hidden="true">{c.ok ? "✓" : "✗"}</span>
+              <span className="sr-only">{c.ok ? "passed: " : "failed: "}</span> <span className="font-medium">{c.name}</span>: {c.detail}
             </li>
           ))}
         </ul>

@@ -3,7 +3,7 @@ import Link from "next/link";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Alert, BackLink, Card, PageHeader, Table, cell } from "@/components/ui/layout";
 import { buttonStyles, inputStyles, linkStyles } from "@/components/ui/styles";
-import { Time } from "@/components/ui/time";
+import { UtcTime } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { aliasAt } from "@/lib/registry/aliases";
@@ -24,7 +24,7 @@ export default async function AliasHistoryPage({ params, searchParams }: { param
   const { at: atParam } = await searchParams;
   const iso = atParam && /^\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d)?$/.test(atParam) ? `${atParam.length === 16 ? `${atParam}:00` : atParam}Z` : undefined;
   const at = iso && !Number.isNaN(Date.parse(iso)) ? new Date(iso) : undefined;
-  const view = await orNotFound(aliasAt({ actor: gate.actor, model: decodeURIComponent(name), alias: decodeURIComponent(alias), at }));
+  const view = await orNotFound(aliasAt({ actor: gate.actor, model: name, alias, at }));
   return (
     <>
       <BackLink href={`/models/${view.model}`}>{view.model}</BackLink>
@@ -57,9 +57,12 @@ export default async function AliasHistoryPage({ params, searchParams }: { param
         {view.history.map((h, i) => (
           <tr key={i} className={view.since === h ? "bg-indigo-50 dark:bg-indigo-950/40" : undefined}>
             <td className={`${cell} whitespace-nowrap`}>
-              <Time value={h.at} />
+              <UtcTime value={h.at} />
             </td>
-            <td className={cell}>{move(h)}</td>
+            <td className={cell}>
+              {move(h)}
+              {view.since === h && <span className="ml-1 text-xs font-medium">(the holder at the time asked)</span>}
+            </td>
             <td className={cell}>
               {h.request ? (
                 <Link className={linkStyles} href={`/promotions/${h.request.id}`}>
