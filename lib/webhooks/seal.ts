@@ -4,7 +4,7 @@ import { createCipheriv, createDecipheriv, hkdfSync, randomBytes } from "node:cr
  * Webhook secrets at rest. Unlike API tokens they cannot be stored as hashes: Gatehouse needs the secret itself
  * to sign every delivery. So they are encrypted with AES-256-GCM under a key derived with HKDF-SHA256 from
  * GATEHOUSE_WEBHOOK_KEY (or NEXTAUTH_SECRET); a database dump alone does not reveal them. Pure: the key
- * material is an argument (secrets.ts reads it from the environment).
+ * material is an argument (secret-store.ts reads it from the environment).
  */
 const VERSION = "v1";
 // Binds the ciphertext to its purpose: a value sealed here cannot be passed off as anything else.

@@ -1,9 +1,10 @@
 import { createHmac, randomBytes, timingSafeEqual } from "node:crypto";
 
 /**
- * How a receiver knows a delivery came from Gatehouse and was not replayed: the scheme MLflow 3 uses (and
- * Standard Webhooks). The signature is `v1,` + base64 HMAC-SHA256, keyed with the endpoint's secret (its UTF-8
- * bytes, as shown), over "{delivery id}.{timestamp}.{body}"; the timestamp is Unix seconds at sending. Pure.
+ * How a receiver knows a delivery came from Gatehouse and was not replayed: the scheme MLflow 3 uses. The
+ * signature is `v1,` + base64 HMAC-SHA256, keyed with the endpoint's whole secret as shown (its UTF-8 bytes, prefix
+ * included; unlike Standard Webhooks libraries, which base64-decode what follows "whsec_"), over
+ * "{delivery id}.{timestamp}.{body}"; the timestamp is Unix seconds at sending. Pure.
  */
 export const DELIVERY_ID_HEADER = "X-Gatehouse-Delivery-Id";
 export const TIMESTAMP_HEADER = "X-Gatehouse-Timestamp";
