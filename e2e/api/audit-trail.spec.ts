@@ -6,7 +6,7 @@ import { promisify } from "node:util";
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { verifyEvidenceBundle } from "../../lib/promotions/bundle-verify";
 import { DEMO_PASSWORD, demoUser, expectError, sessionFor, unique } from "../support/api";
-import { createModel, versionBody } from "../support/registry";
+import { stagingReadyModel } from "../support/registry";
 
 // The audit trail over HTTP as an auditor uses it: the filtered log and its pages, exports, chain verification,
 // "which version held the alias at T?", and evidence bundles re-verified offline by the CLI.
@@ -26,20 +26,8 @@ test.describe("audit trail API", () => {
   test.afterAll(async () => Promise.all(Object.values(as).map((c) => c.dispose())));
 
   /** A payments model whose staging needs one ML Lead's signed approval, with `n` versions that pass the gates. */
-  async function model(n = 1): Promise<string> {
-    const { name } = await createModel(as.engineer);
-    const policy = "stages:\n  staging:\n    approvals:\n      quorum: [{ role: ml-lead }]\n      electronicSignature: always\n";
-    expect((await as.admin.put(`/api/v1/models/${name}/policy`, { data: { document: policy, comment: "one signed ML Lead approval for staging" } })).status()).toBe(200);
-    for (let i = 1; i <= n; i++) {
-      expect((await as.engineer.post(`/api/v1/models/${name}/versions`, { data: versionBody() })).status()).toBe(201);
-      for (const report of [
-        { kind: "tests", payload: { suites: [{ name: "unit", kind: "unit", passed: 12, failed: 0 }] } },
-        { kind: "data-validation", payload: { dataset: "snapshot", checks: [{ name: "no nulls", passed: true }] } },
-      ])
-        expect((await as.engineer.post(`/api/v1/models/${name}/versions/${i}/reports`, { data: report })).status()).toBe(201);
-    }
-    return name;
-  }
+  const model = (n = 1) =>
+    stagingReadyModel({ engineer: as.engineer, admin: as.admin, policy: "stages:\n  staging:\n    approvals:\n      quorum: [{ role: ml-lead }]\n      electronicSignature: always\n", comment: "one signed ML Lead approval for staging", versions: n });
 
   /** A request for v1 to staging, approved (and signed) by the ML Lead with `comment`: applied. */
   async function promoted(name: string, comment: string): Promise<{ id: string; number: number }> {

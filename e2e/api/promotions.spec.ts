@@ -1,6 +1,6 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { demoUser, expectError, sessionFor, tokenClient, unique } from "../support/api";
-import { createModel, versionBody } from "../support/registry";
+import { stagingReadyModel } from "../support/registry";
 
 // The promotion API as CI pipelines and approvers use it, and its permission matrix: every role and token kind
 // against every promotion action, allowed or refused, over HTTP.
@@ -20,19 +20,7 @@ test.describe("promotion API", () => {
   test.afterAll(async () => Promise.all([...Object.values(as), requestToken, readToken, rollbackToken].map((c) => c.dispose())));
 
   /** A payments model whose staging needs one ML Lead, with `n` versions that pass the staging gates. */
-  async function model(n = 1): Promise<string> {
-    const { name } = await createModel(as.engineer);
-    expect((await as.admin.put(`/api/v1/models/${name}/policy`, { data: { document: POLICY, comment: "one ML Lead for staging" } })).status()).toBe(200);
-    for (let i = 1; i <= n; i++) {
-      expect((await as.engineer.post(`/api/v1/models/${name}/versions`, { data: versionBody() })).status()).toBe(201);
-      for (const report of [
-        { kind: "tests", payload: { suites: [{ name: "unit", kind: "unit", passed: 12, failed: 0 }] } },
-        { kind: "data-validation", payload: { dataset: "snapshot", checks: [{ name: "no nulls", passed: true }] } },
-      ])
-        expect((await as.engineer.post(`/api/v1/models/${name}/versions/${i}/reports`, { data: report })).status()).toBe(201);
-    }
-    return name;
-  }
+  const model = (n = 1) => stagingReadyModel({ engineer: as.engineer, admin: as.admin, policy: POLICY, comment: "one ML Lead for staging", versions: n });
   const ask = (client: APIRequestContext, name: string, version = 1) => client.post("/api/v1/promotions", { data: { model: name, version, stage: "staging", justification: "Retrained on November data; AUC is up." } });
 
   test("request: 201 with gate results and the approvals still needed; listed and fetched by id or number", async () => {

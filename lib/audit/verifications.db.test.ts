@@ -16,7 +16,9 @@ describe.skipIf(!hasDb)("recorded chain verifications", () => {
   it("are kept with who and when, and need an organisation-wide role", async () => {
     const v = await verifyAndRecord({ actor: auditor });
     expect(v).toMatchObject({ ok: true, firstBrokenId: null, verifiedBy: "auditor@test.local" });
-    expect(await lastVerification({ actor: auditor })).toMatchObject({ ok: true, verifiedAt: v.verifiedAt });
+    expect(v.verifiedAt).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/);
+    expect(v.checked).toBe((await db.auditEvent.count()) - 1); // its own event comes after the check
+    expect(await lastVerification({ actor: auditor })).toEqual(v);
     await expect(verifyAndRecord({ actor: teamAuditor })).rejects.toMatchObject({ status: 403 });
     expect(await lastVerification({ actor: teamAuditor })).toBeNull();
   });
