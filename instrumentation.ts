@@ -19,4 +19,10 @@ export async function register() {
   const { runPromotionChores } = await import("@/lib/promotions/jobs");
   // Expiry, reminders and escalation of promotion requests; an advisory lock lets one instance at a time through.
   registerJob("promotion-chores", 60_000, (now) => runPromotionChores(now));
+  const { tickRollouts, tickMs } = await import("@/lib/rollouts/tick");
+  // The rollout scheduler: every instance tries each tick; scheduler_ticks lets exactly one of them run it.
+  registerJob("rollout-scheduler", tickMs(), async (now) => {
+    const { failed } = await tickRollouts({ now });
+    for (const f of failed) console.error(`[gatehouse] rollout ${f.id} could not be judged this tick: ${f.error}`);
+  });
 }

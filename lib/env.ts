@@ -34,6 +34,10 @@ const ZEnv = z
     // Lets webhooks reach loopback, private, link-local and unique-local addresses: receivers on this machine or an
     // internal network. Off by default, so an admin's URL cannot be turned against internal services.
     GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE: optional(z.enum(["true", "false", "1", "0"], "GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE must be true or false")).transform((v) => v === "true" || v === "1"),
+    // Raw live-metric points older than this many days are deleted; the per-minute rollups are kept (docs/metrics.md).
+    GATEHOUSE_METRICS_RETENTION_DAYS: optional(z.coerce.number({ error: "GATEHOUSE_METRICS_RETENTION_DAYS must be a number of days" }).int("GATEHOUSE_METRICS_RETENTION_DAYS must be a whole number of days").min(1, "GATEHOUSE_METRICS_RETENTION_DAYS must be at least 1").max(36_500)).transform((v) => v ?? 30),
+    // How often the rollout scheduler judges live rollouts and moves them on (one instance per tick does the work).
+    GATEHOUSE_ROLLOUT_TICK_SECONDS: optional(z.coerce.number({ error: "GATEHOUSE_ROLLOUT_TICK_SECONDS must be a number of seconds" }).min(1, "GATEHOUSE_ROLLOUT_TICK_SECONDS must be at least 1").max(3_600)).transform((v) => v ?? 10),
   })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];

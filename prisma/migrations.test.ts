@@ -63,11 +63,11 @@ describe.skipIf(!hasDb)("schema and migrations", () => {
       await client.connect();
       try {
         const tables = await client.query(`SELECT tablename FROM pg_tables WHERE schemaname = 'public' ORDER BY 1`);
-        expect(tables.rows.map((r) => r.tablename)).toEqual(["_prisma_migrations", "alias_changes", "api_tokens", "audit_events", "audit_verifications", "evaluation_reports", "model_aliases", "model_versions", "notifications", "outbox_messages", "policy_versions", "promotion_decisions", "promotion_requests", "registered_models", "role_grants", "teams", "user_invitations", "users", "webhook_deliveries", "webhook_endpoints"]);
+        expect(tables.rows.map((r) => r.tablename)).toEqual(["_prisma_migrations", "alias_changes", "api_tokens", "audit_events", "audit_verifications", "evaluation_reports", "incidents", "metric_batches", "metric_points", "metric_rollups", "model_aliases", "model_versions", "notifications", "outbox_messages", "policy_versions", "promotion_decisions", "promotion_requests", "registered_models", "role_grants", "rollout_decisions", "rollout_events", "rollout_judgements", "rollouts", "scheduler_ticks", "teams", "user_invitations", "users", "webhook_deliveries", "webhook_endpoints"]);
         const triggers = await client.query(`SELECT tgname FROM pg_trigger WHERE tgrelid = 'audit_events'::regclass AND NOT tgisinternal ORDER BY 1`);
         expect(triggers.rows.map((r) => r.tgname)).toEqual(["audit_events_no_truncate", "audit_events_no_update_or_delete"]);
-        const registry = await client.query(`SELECT tgname FROM pg_trigger WHERE tgrelid IN ('model_versions'::regclass, 'evaluation_reports'::regclass, 'policy_versions'::regclass, 'promotion_decisions'::regclass) AND NOT tgisinternal ORDER BY 1`);
-        expect(registry.rows.map((r) => r.tgname)).toEqual(["evaluation_reports_no_update_or_delete", "model_versions_immutable", "policy_versions_no_update_or_delete", "promotion_decisions_no_update_or_delete"]);
+        const registry = await client.query(`SELECT tgname FROM pg_trigger WHERE tgrelid IN ('model_versions'::regclass, 'evaluation_reports'::regclass, 'policy_versions'::regclass, 'promotion_decisions'::regclass, 'rollout_decisions'::regclass) AND NOT tgisinternal ORDER BY 1`);
+        expect(registry.rows.map((r) => r.tgname)).toEqual(["evaluation_reports_no_update_or_delete", "model_versions_immutable", "policy_versions_no_update_or_delete", "promotion_decisions_no_update_or_delete", "rollout_decisions_no_update_or_delete"]);
       } finally {
         await client.end();
       }

@@ -13,6 +13,7 @@ import { createTeam } from "@/lib/auth/teams";
 import { createToken, listTokens, revokeToken } from "@/lib/auth/tokens";
 import { createUser, getUserByEmail, grantRole } from "@/lib/auth/users";
 import { db } from "@/lib/db";
+import { tickRollouts } from "@/lib/rollouts/tick";
 
 const HELP = `Usage: npm run gatehouse -- <command> [options]
 
@@ -32,6 +33,9 @@ Commands:
   evidence verify <file>
                       Re-verify an archived evidence bundle (GET /api/v1/promotions/{id}/evidence) offline:
                       event hashes and links, decisions and signatures, the bundle digest; exits 1 on any failure.
+  rollouts tick [--now <ISO time>]
+                      Run one rollout scheduler tick (for an external cron instead of, or besides, the server's own
+                      scheduler; a tick runs once across all instances). Prints what each active rollout did.
   docs permissions    Regenerate docs/permissions.md from the permission table.
 
 With DATABASE_URL unset these act on the embedded database under .data/ (started if it is not running).`;
@@ -68,6 +72,7 @@ async function main(argv: string[]): Promise<number> {
       email: { type: "string" },
       role: { type: "string", multiple: true },
       slug: { type: "string" },
+      now: { type: "string" },
     },
   });
   const command = `${group} ${verb ?? ""}`.trim();
@@ -126,6 +131,16 @@ async function main(argv: string[]): Promise<number> {
       for (const c of checks) console.log(`${c.ok ? "ok  " : "FAIL"} ${c.name}: ${c.detail}`);
       console.log(ok ? "The bundle verifies." : "The bundle does NOT verify.");
       return ok ? 0 : 1;
+    }
+    case "rollouts tick": {
+      const now = values.now ? new Date(values.now) : new Date();
+      if (Number.isNaN(now.getTime())) throw new Error(`--now is not a date-time: ${values.now}`);
+      const result = await tickRollouts({ now });
+      if (!result.ran) console.log(`Tick ${result.tick} already ran on another instance; nothing to do.`);
+      for (const r of result.rollouts) console.log(`rollout ${r.number}: ${r.action}: ${r.reason}`);
+      for (const f of result.failed) console.error(`rollout ${f.id} failed: ${f.error}`);
+      if (result.ran && !result.rollouts.length && !result.failed.length) console.log("No active rollouts.");
+      return result.failed.length ? 1 : 0;
     }
     case "docs permissions": {
       const file = path.join(process.cwd(), "docs", "permissions.md");

@@ -36,10 +36,10 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
-/** Reads at most MAX_BODY_BYTES, whatever Content-Length claims, and refuses more with a 413. */
-async function readLimitedText(request: Request): Promise<string> {
-  const tooLarge = () => new AppError(413, "payload_too_large", `The body is larger than ${MAX_BODY_BYTES / 1024 / 1024} MB; split it into several requests`);
-  if (Number(request.headers.get("content-length") ?? 0) > MAX_BODY_BYTES) throw tooLarge();
+/** Reads at most `limit` bytes (MAX_BODY_BYTES unless the route says), whatever Content-Length claims, and refuses more with a 413. */
+async function readLimitedText(request: Request, limit: number): Promise<string> {
+  const tooLarge = () => new AppError(413, "payload_too_large", `The body is larger than ${limit / 1024 / 1024} MB; split it into several requests`);
+  if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
   if (!request.body) return "";
   const reader = request.body.getReader();
   const chunks: Uint8Array[] = [];
@@ -48,7 +48,7 @@ async function readLimitedText(request: Request): Promise<string> {
     const { done, value } = await reader.read();
     if (done) break;
     size += value.byteLength;
-    if (size > MAX_BODY_BYTES) {
+    if (size > limit) {
       await reader.cancel();
       throw tooLarge();
     }
@@ -57,9 +57,9 @@ async function readLimitedText(request: Request): Promise<string> {
   return Buffer.concat(chunks).toString("utf8");
 }
 
-async function readBody(request: Request): Promise<unknown> {
+async function readBody(request: Request, limit: number): Promise<unknown> {
   const type = request.headers.get("content-type") ?? "";
-  const text = await readLimitedText(request);
+  const text = await readLimitedText(request, limit);
   if (!text.trim()) return {};
   // Requiring JSON also keeps cross-site HTML forms (which cannot send it without CORS) away from cookie sessions.
   if (!/^application\/json\b/i.test(type)) throw new AppError(415, "unsupported_media_type", "Send the body as JSON with Content-Type: application/json");
@@ -77,6 +77,8 @@ type Options<B, Q> = {
   permission?: Permission;
   body?: ZodType<B>;
   query?: ZodType<Q>;
+  /** A larger body limit than MAX_BODY_BYTES, for bulk ingest only. */
+  maxBodyBytes?: number;
 };
 
 /** A JSON response with a chosen status; return it from a handler instead of plain data. */
@@ -95,7 +97,7 @@ function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request) => Promis
       const rawParams = (await context?.params) ?? {};
       const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")]));
       const query = opts.query ? opts.query.parse(Object.fromEntries(new URL(request.url).searchParams)) : (undefined as Q);
-      const body = opts.body ? opts.body.parse(await readBody(request)) : (undefined as B);
+      const body = opts.body ? opts.body.parse(await readBody(request, opts.maxBodyBytes ?? MAX_BODY_BYTES)) : (undefined as B);
       const result = await handler({ actor, body, query, params, request });
       if (result instanceof Response) return result;
       if (result instanceof Reply) return NextResponse.json(result.data, { status: result.status, headers: result.headers });

@@ -16,6 +16,8 @@ export const NOTIFICATION_EVENTS = [
   "promotion.applied",
   "alias.rolled_back",
   "review.required",
+  "checkpoint.needed",
+  "incident.opened",
 ] as const;
 export type NotificationEvent = (typeof NOTIFICATION_EVENTS)[number];
 
@@ -77,6 +79,18 @@ export const EVENT_SPECS: Record<NotificationEvent, EventSpec> = {
     description: "An emergency promotion was applied and needs your review afterwards.",
     defaults: { inApp: true, email: true },
     inAppRequired: true,
+  },
+  "checkpoint.needed": {
+    label: "Rollout checkpoint",
+    description: "A rollout waits at a checkpoint for the approval of a role you hold.",
+    defaults: { inApp: true, email: true },
+    inAppRequired: true,
+  },
+  "incident.opened": {
+    label: "Incident opened",
+    description: "A rollout of a model you work on was rolled back automatically.",
+    defaults: { inApp: true, email: true },
+    inAppRequired: false,
   },
 };
 

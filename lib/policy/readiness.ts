@@ -73,7 +73,7 @@ async function loadEvidence(client: Tx, modelId: string, versionId: string, stag
   const holders = new Map<string, { id: string; input: VersionInput }>();
   for (const a of aliases) if (stages.some((s) => s.alias === a.name)) holders.set(a.name, { id: a.version.id, input: toInput(await loadVersion(client, a.version.id)) });
   // A move made by an applied request passed its gates; any other move (set by hand, a rollback) says nothing.
-  const history: AliasMove[] = changes.map((c) => ({ alias: c.alias, fromVersion: c.fromVersion, toVersion: c.toVersion, at: c.createdAt, gatesPassed: c.via === "promotion" || c.via === "emergency" ? true : null }));
+  const history: AliasMove[] = changes.map((c) => ({ alias: c.alias, fromVersion: c.fromVersion, toVersion: c.toVersion, at: c.createdAt, gatesPassed: c.via === "promotion" || c.via === "emergency" || c.via === "rollout" ? true : null }));
   return { version: toInput(version), aliases, holders, history };
 }
 

@@ -125,6 +125,7 @@ const Bound = strict({
 const ZCriterion = strict({
   metric: Name,
   kind: z.enum(["mean", "ratio", "percentile"], { error: "kind is mean, ratio or percentile" }).default("mean"),
+  quantile: z.enum(["p50", "p95", "p99"], { error: "quantile is p50, p95 or p99" }).optional().describe("For percentile metrics sent as windows: which percentile (default p95)"),
   direction: Direction.optional(),
   critical: z.boolean().default(false),
   advance: Bound.optional(),
@@ -142,6 +143,7 @@ const ZRollout = strict({
   checkpoints: z.array(strict({ after: z.enum(["shadow", "canary"], { error: "after is shadow or canary" }), step: z.number().int().min(1).optional(), role: Role, count: z.number().int().min(1).default(1) })).optional(),
   criteria: z.array(ZCriterion).max(50).default([]),
   verdict: strict({ pass: z.number().min(0).max(100).default(95), marginal: z.number().min(0).max(100).default(75) }).refine((v) => v.marginal <= v.pass, "marginal must not exceed pass").optional(),
+  minSamples: z.number().int().min(2).max(1_000).optional().describe("Time buckets each version needs before a metric is judged (default 10)"),
   watchWindow: ZDuration.optional(),
   lateLabels: ZDuration.optional(),
 });

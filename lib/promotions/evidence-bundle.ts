@@ -34,7 +34,7 @@ async function buildBundle(actor: Actor, id: string, now: Date) {
   const [defaultPolicy, modelPolicy, aliasChange, events] = await Promise.all([
     r.policyDefaultVersion ? db.policyVersion.findUnique({ where: { scope_version: { scope: DEFAULT_SCOPE, version: r.policyDefaultVersion } } }) : null,
     r.policyModelVersion ? db.policyVersion.findUnique({ where: { scope_version: { scope: r.modelId, version: r.policyModelVersion } } }) : null,
-    db.aliasChange.findFirst({ where: { requestId: id, via: { in: ["promotion", "emergency"] } } }),
+    db.aliasChange.findFirst({ where: { requestId: id, alias: r.alias, via: { in: ["promotion", "emergency", "rollout"] } }, orderBy: { createdAt: "desc" } }),
     // The request's own events and the alias moves it caused (their `after` names the request).
     db.auditEvent.findMany({ where: { OR: [{ targetType: "promotion", targetId: id }, { targetType: "alias", after: { path: ["requestId"], equals: id } }] }, orderBy: { id: "asc" } }),
   ]);

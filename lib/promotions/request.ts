@@ -1,4 +1,5 @@
 import "server-only";
+import { endRolloutOfRequest } from "@/lib/rollouts/lifecycle";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
@@ -114,6 +115,7 @@ export async function cancelPromotion(opts: { actor: Actor | null; id: string; i
     if (!own && !can(actor, "promotions.cancel-any", r.model.teamId)) throw forbidden("Only the requester or an admin can cancel a promotion request.");
     if (!isOpen(r.status) && r.status !== "rolling-out") throw conflict(closedMessage(r));
     await transition(tx, { actor, request: r, to: "cancelled", reason: `Cancelled by ${actorFields(actor).actorLabel}: ${input.comment}`, comment: input.comment });
+    if (r.status === "rolling-out") await endRolloutOfRequest(tx, { requestId: r.id, actor, reason: `Request #${r.number} was cancelled by ${actorFields(actor).actorLabel}: ${input.comment}`, now: new Date() });
     return r.id;
   });
   return getPromotion({ actor: opts.actor, id });

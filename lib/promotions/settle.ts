@@ -1,4 +1,5 @@
 import "server-only";
+import { endRolloutOfRequest, startRollout } from "@/lib/rollouts/lifecycle";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
 import type { Tx } from "@/lib/db";
@@ -194,6 +195,7 @@ export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor
       reason,
     });
     if (to === "awaiting-approval") await notifyApprovalNeeded(tx, { request: r, missing: e.quorum.missing });
+    if (to === "rolling-out" && e.stage?.rollout) await startRollout(tx, { request: r, policy: e.stage.rollout, signature: e.signature, actor: o.actor, now: o.now });
     if (to === "applied") {
       await notifyApplied(tx, { request: r, summary: reason ?? "" });
       await emitWebhookEvent(tx, { event: "promotion.applied", actor: o.actor, model: r.model, alias: r.alias, previousVersion: data.fromVersion as number | null, newVersion: r.version.version, request: r, data: { stage: r.stage, emergency: r.emergency, automatic: e.requirements.length === 0 } });
@@ -222,6 +224,7 @@ export async function supersedeOthers(tx: Tx, o: { request: { id: string; number
       after: { status: "superseded", supersededBy: o.request.id },
       reason,
     });
+    if (other.status === "rolling-out") await endRolloutOfRequest(tx, { requestId: other.id, actor: o.actor, reason, now: o.now });
   }
 }
 

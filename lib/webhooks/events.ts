@@ -2,7 +2,9 @@
  * What other systems can subscribe to, and how an endpoint's filter picks events. Pure: the forms, the REST
  * schemas, emitWebhookEvent and the docs all read this table.
  */
-export const WEBHOOK_EVENTS = ["promotion.requested", "promotion.decided", "promotion.applied", "promotion.rolled_back", "alias.changed", "review.required"] as const;
+export const WEBHOOK_EVENTS = ["promotion.requested", "promotion.decided", "promotion.applied", "promotion.rolled_back", "alias.changed", "review.required",
+  "rollout.started", "rollout.advanced", "rollout.waiting", "rollout.paused", "rollout.resumed", "rollout.completed", "rollout.rolled_back", "rollout.aborted",
+  "incident.opened", "incident.acknowledged", "incident.resolved"] as const;
 export type WebhookEvent = (typeof WEBHOOK_EVENTS)[number];
 
 /** Sent only by "Send test event", to the one endpoint asked, whatever its filter. */
@@ -15,6 +17,17 @@ export const WEBHOOK_EVENT_DESCRIPTIONS: Record<WebhookEvent, string> = {
   "promotion.rolled_back": "An alias was rolled back to an earlier version.",
   "alias.changed": "Any alias moved, was created or was deleted, however it happened.",
   "review.required": "An emergency promotion was applied and needs a compliance review.",
+  "rollout.started": "A production promotion began its rollout; @challenger now points at the candidate.",
+  "rollout.advanced": "A rollout moved to its next step or phase (traffic changed).",
+  "rollout.waiting": "A rollout reached an approval checkpoint and waits for the role it names.",
+  "rollout.paused": "An ml-lead paused a rollout.",
+  "rollout.resumed": "An ml-lead resumed a paused rollout.",
+  "rollout.completed": "A rollout finished: @champion now points at the challenger.",
+  "rollout.rolled_back": "A rollout was rolled back automatically (or @champion was repointed back inside the watch window).",
+  "rollout.aborted": "A rollout was stopped by hand, by a rejected checkpoint, or because its request was cancelled or superseded.",
+  "incident.opened": "An automatic rollback opened an incident.",
+  "incident.acknowledged": "Someone took ownership of an incident.",
+  "incident.resolved": "An incident was resolved.",
 };
 
 /** "promotion.*" style entries: every event of a family, including events added to it later. */

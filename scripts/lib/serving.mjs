@@ -1,5 +1,5 @@
-// The serving fast path: GET /api/v1/models/{name}/aliases/{alias} with a Bearer token, answered from an in-memory
-// snapshot before Next.js sees the request (Next costs ~0.5 ms of CPU per request; see CONVENTIONS.md).
+// The serving fast path: GET /api/v1/models/{name}/aliases/{alias} and GET /api/v1/models/{name}/routing with a
+// Bearer token, answered from an in-memory snapshot before Next.js sees the request (Next costs ~0.5 ms of CPU per request; see CONVENTIONS.md).
 // It answers only what it is sure of, a 200 or a 304 for a token that may read that model; everything else (no
 // token, unknown alias, refusals, errors) falls through to the Next route, which gives the same JSON and errors.
 // The snapshot is dropped on every committed change: at once for changes made in this process (lib/db.ts), and
@@ -7,8 +7,10 @@
 import { createHash } from "node:crypto";
 import { TOKEN_LAST_USED_RESOLUTION_MS, servingAccess } from "../../lib/serving/access.mjs";
 import { ACTIONS_SERVING_IGNORES, CHANGES_CHANNEL, aliasEtag, aliasView, etagMatches } from "../../lib/serving/alias-view.mjs";
+import { routingQuery, routingView } from "../../lib/serving/routing-view.mjs";
 
-const PATH = /^\/api\/v1\/models\/([A-Za-z0-9][A-Za-z0-9._-]*)\/aliases\/([A-Za-z0-9_-]+)$/;
+const PATH = /^\/api\/v1\/models\/([A-Za-z0-9][A-Za-z0-9._-]*)\/(?:aliases\/([A-Za-z0-9_-]+)|(routing))$/;
+const ROUTING = "\0\0routing"; // cannot collide with "model\0alias"
 const MAX_CACHED_PRINCIPALS = 10_000;
 
 export async function createServing({ connectionString, log = () => {} }) {
@@ -18,7 +20,7 @@ export async function createServing({ connectionString, log = () => {} }) {
   // Token lookups have their own connections, so a flood of unknown tokens cannot starve snapshot loads.
   const tokenPool = new pg.Pool({ connectionString, max: 2 });
   tokenPool.on("error", () => {});
-  let aliases = null; // Map "model\0alias" -> { body, etag, teamId }
+  let aliases = null; // Map "model\0alias" (or "model\0routing" for the routing answer) -> { body, etag, teamId }
   let loading = null;
   let principals = new Map(); // token hash -> { tokenId, teams: Set | null } | null
   let generation = 0;
@@ -40,6 +42,11 @@ export async function createServing({ connectionString, log = () => {} }) {
     for (const r of rows) {
       const view = aliasView({ model: r.model, alias: r.alias, version: r.version, artifactUri: r.artifact_uri, artifactChecksum: r.artifact_checksum, updatedAt: r.updated_at });
       map.set(`${r.model}\0${r.alias}`, { body: JSON.stringify(view), etag: aliasEtag(view), teamId: r.team_id });
+    }
+    const routing = await pool.query(routingQuery(false));
+    for (const r of routing.rows) {
+      const view = routingView(r);
+      map.set(`${r.model}${ROUTING}`, { body: JSON.stringify(view), etag: aliasEtag(view), teamId: r.team_id });
     }
     // A change committed while loading may be missing from these rows: keep them only if none arrived.
     if (started === generation) aliases = map;
@@ -107,7 +114,7 @@ export async function createServing({ connectionString, log = () => {} }) {
     try {
       const p = await principal(auth.trim().split(/\s+/)[1]);
       if (!p) return false;
-      const entry = (await snapshot()).get(`${match[1]}\0${match[2]}`);
+      const entry = (await snapshot()).get(match[3] ? `${match[1]}${ROUTING}` : `${match[1]}\0${match[2]}`);
       if (!entry || (p.teams !== null && !p.teams.has(entry.teamId))) return false;
       recordUse(p.tokenId);
       const headers = { etag: entry.etag, "cache-control": "no-cache", "x-gatehouse-served-by": "snapshot" };

@@ -1,0 +1,6 @@
+// POST /api/v1/incidents/{id}/resolve
+import { withApi } from "@/lib/api/with-api";
+import { updateIncident } from "@/lib/rollouts/incidents";
+import { ZIncidentActionInput } from "@/lib/rollouts/schemas";
+
+export const POST = withApi({ permission: "rollouts.control", body: ZIncidentActionInput }, async ({ actor, params, body }) => updateIncident({ actor, id: params.id, action: "resolve", input: body }));

@@ -1,0 +1,5 @@
+// GET /api/v1/incidents/{id or number}
+import { withApi } from "@/lib/api/with-api";
+import { getIncident } from "@/lib/rollouts/incidents";
+
+export const GET = withApi({ permission: "registry.read" }, async ({ actor, params }) => getIncident({ actor, id: params.id }));

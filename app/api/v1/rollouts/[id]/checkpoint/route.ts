@@ -1,0 +1,6 @@
+// POST /api/v1/rollouts/{id}/checkpoint
+import { withApi } from "@/lib/api/with-api";
+import { decideCheckpoint } from "@/lib/rollouts/control";
+import { ZCheckpointInput } from "@/lib/rollouts/schemas";
+
+export const POST = withApi({ body: ZCheckpointInput }, async ({ actor, params, body }) => decideCheckpoint({ actor, id: params.id, input: body }));

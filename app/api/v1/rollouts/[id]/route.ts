@@ -1,0 +1,5 @@
+// GET /api/v1/rollouts/{id or number}
+import { withApi } from "@/lib/api/with-api";
+import { getRollout } from "@/lib/rollouts/views";
+
+export const GET = withApi({ permission: "registry.read" }, async ({ actor, params }) => getRollout({ actor, id: params.id }));

@@ -1,0 +1,6 @@
+// GET /api/v1/rollouts
+import { withApi } from "@/lib/api/with-api";
+import { ZRolloutsQuery } from "@/lib/rollouts/schemas";
+import { listRollouts } from "@/lib/rollouts/views";
+
+export const GET = withApi({ permission: "registry.read", query: ZRolloutsQuery }, async ({ actor, query }) => listRollouts({ actor, query }));

@@ -1,0 +1,99 @@
+import "server-only";
+import { db, transaction, type Tx } from "@/lib/db";
+import { env } from "@/lib/env";
+import { SYSTEM } from "@/lib/promotions/settle";
+import { lockModel } from "@/lib/registry/aliases";
+import { applyDecision } from "./apply";
+import { assessRollout, type Assessment } from "./assess";
+import { loadRollout, planOf, type RolloutRow } from "./lifecycle";
+import { ACTIVE_STATUSES, decideRollout, type CheckpointTally, type RolloutState } from "./machine";
+
+/**
+ * The scheduler: every tick, each active rollout is judged and moved on by the state machine. A tick runs exactly
+ * once across all instances: whoever first records the tick's number in scheduler_ticks runs it, the others skip.
+ * Each rollout is handled in its own transaction under its model's lock, re-read inside the lock, so even two ticks
+ * racing on one rollout cannot advance it twice.
+ */
+export const SCHEDULER = "rollouts";
+/** The verdict-over-time chart gets a point at most this often (and whenever the outcome changes). */
+const JUDGEMENT_EVERY_MS = 60_000;
+
+export function tickMs(): number {
+  return env().GATEHOUSE_ROLLOUT_TICK_SECONDS * 1000;
+}
+
+export function stateOf(r: RolloutRow): RolloutState {
+  return { status: r.status as RolloutState["status"], stepIndex: r.stepIndex, stepStartedAt: r.stepStartedAt, pausedAt: r.pausedAt, pausedSeconds: r.pausedSeconds, waitingFor: r.waitingFor, watchUntil: r.watchUntil };
+}
+
+export async function checkpointTally(tx: Tx, rolloutId: string): Promise<CheckpointTally> {
+  const rows = await tx.rolloutDecision.findMany({ where: { rolloutId }, orderBy: { createdAt: "asc" } });
+  const tally: CheckpointTally = {};
+  for (const d of rows) {
+    const t = (tally[d.checkpoint] ??= { approvals: {}, rejectedBy: null });
+    if (d.decision === "reject") t.rejectedBy ??= d.userLabel;
+    else for (const role of d.roles) t.approvals[role] = (t.approvals[role] ?? 0) + 1;
+  }
+  return tally;
+}
+
+/** Stores the latest judgement on the rollout, and a point of the verdict-over-time series when due. */
+export async function storeAssessment(tx: Tx, r: RolloutRow, a: Assessment, now: Date): Promise<void> {
+  await tx.rollout.update({ where: { id: r.id }, data: { verdict: a.record as object, judgedAt: now } });
+  const last = await tx.rolloutJudgement.findFirst({ where: { rolloutId: r.id }, orderBy: { createdAt: "desc" } });
+  const v = a.judgement.verdict;
+  if (!last || last.outcome !== v.outcome || last.stepIndex !== r.stepIndex || now.getTime() - last.createdAt.getTime() >= JUDGEMENT_EVERY_MS) {
+    await tx.rolloutJudgement.create({ data: { rolloutId: r.id, stepIndex: r.stepIndex, outcome: v.outcome, score: v.score, metrics: v.metrics.map((m) => ({ metric: m.metric, outcome: m.outcome, challenger: m.challenger, champion: m.champion })) as object, createdAt: now } });
+  }
+}
+
+/** Judges one rollout and carries out what the state machine decides. Returns the action taken. */
+export async function stepRollout(id: string, now: Date = new Date()): Promise<{ action: string; reason: string } | null> {
+  const found = await db.rollout.findUnique({ where: { id }, select: { modelId: true } });
+  if (!found) return null;
+  return transaction(async (tx) => {
+    await lockModel(tx, found.modelId);
+    const r = await loadRollout(tx, id);
+    if (!r || !(ACTIVE_STATUSES as readonly string[]).includes(r.status)) return null;
+    const assessment = await assessRollout(tx, { ...r, plan: planOf(r) }, now);
+    const decision = decideRollout({ plan: planOf(r), state: stateOf(r), judgement: assessment.judgement, checkpoints: await checkpointTally(tx, r.id), now });
+    await storeAssessment(tx, r, assessment, now);
+    await applyDecision(tx, { rollout: r, decision, actor: SYSTEM, now, assessment });
+    return { action: decision.action, reason: decision.reason };
+  });
+}
+
+/** Records `tick` as run by this caller; false when another instance (or an earlier call) already ran it. */
+export async function claimTick(name: string, tick: number, now: Date): Promise<boolean> {
+  const rows = await db.$queryRaw<{ tick: bigint }[]>`
+    INSERT INTO scheduler_ticks (name, tick, ran_at) VALUES (${name}, ${BigInt(tick)}, ${now})
+    ON CONFLICT (name) DO UPDATE SET tick = EXCLUDED.tick, ran_at = EXCLUDED.ran_at
+    WHERE scheduler_ticks.tick < EXCLUDED.tick
+    RETURNING tick`;
+  return rows.length === 1;
+}
+
+export type TickResult = { ran: boolean; tick: number; rollouts: { id: string; number: number; action: string; reason: string }[]; failed: { id: string; error: string }[] };
+
+/**
+ * One scheduler tick at `now`: claims the tick, then steps every active rollout. `name` separates schedulers (tests
+ * use their own, so their fake clocks do not fight the server's).
+ */
+export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: number } = {}): Promise<TickResult> {
+  const now = o.now ?? new Date();
+  const tick = Math.floor(now.getTime() / (o.everyMs ?? tickMs()));
+  const result: TickResult = { ran: false, tick, rollouts: [], failed: [] };
+  if (!(await claimTick(o.name ?? SCHEDULER, tick, now))) return result;
+  result.ran = true;
+  const active = await db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, select: { id: true, number: true }, orderBy: { startedAt: "asc" } });
+  for (const r of active) {
+    try {
+      const done = await stepRollout(r.id, now);
+      if (done) result.rollouts.push({ id: r.id, number: r.number, ...done });
+    } catch (err) {
+      // One rollout's failure (a deleted version, a database hiccup) must not stop the others; the next tick retries.
+      result.failed.push({ id: r.id, error: err instanceof Error ? err.message : String(err) });
+    }
+  }
+  return result;
+}
