@@ -76,16 +76,16 @@ export async function claimTick(name: string, tick: number, now: Date): Promise<
 export type TickResult = { ran: boolean; tick: number; rollouts: { id: string; number: number; action: string; reason: string }[]; failed: { id: string; error: string }[] };
 
 /**
- * One scheduler tick at `now`: claims the tick, then steps every active rollout. `name` separates schedulers (tests
- * use their own, so their fake clocks do not fight the server's).
+ * One scheduler tick at `now`: claims the tick, then steps every active rollout. `name` separates schedulers and
+ * `only` limits the rollouts (tests use both, so their fake clocks touch nothing but their own rollouts).
  */
-export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: number } = {}): Promise<TickResult> {
+export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: number; only?: readonly string[] } = {}): Promise<TickResult> {
   const now = o.now ?? new Date();
   const tick = Math.floor(now.getTime() / (o.everyMs ?? tickMs()));
   const result: TickResult = { ran: false, tick, rollouts: [], failed: [] };
   if (!(await claimTick(o.name ?? SCHEDULER, tick, now))) return result;
   result.ran = true;
-  const active = await db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] } }, select: { id: true, number: true }, orderBy: { startedAt: "asc" } });
+  const active = await db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] }, ...(o.only ? { id: { in: [...o.only] } } : {}) }, select: { id: true, number: true }, orderBy: { startedAt: "asc" } });
   for (const r of active) {
     try {
       const done = await stepRollout(r.id, now);

@@ -11,7 +11,9 @@ export function routingQuery(oneModel) {
            xv.version AS challenger_version, xv.artifact_uri AS challenger_uri, xv.artifact_checksum AS challenger_checksum
     FROM registered_models m
     LEFT JOIN rollouts r ON r.model_id = m.id AND r.status IN ('running', 'paused', 'waiting')
-    LEFT JOIN model_aliases ca ON ca.model_id = m.id AND ca.name = COALESCE(r.alias, 'champion')
+    -- The champion is the alias rollouts move (the production stage's): the latest rollout's, else @champion.
+    LEFT JOIN LATERAL (SELECT alias FROM rollouts l WHERE l.model_id = m.id ORDER BY l.started_at DESC LIMIT 1) last ON true
+    LEFT JOIN model_aliases ca ON ca.model_id = m.id AND ca.name = COALESCE(r.alias, last.alias, 'champion')
     LEFT JOIN model_versions cv ON cv.id = ca.version_id
     LEFT JOIN model_versions xv ON xv.id = r.challenger_version_id
     ${oneModel ? "WHERE m.id = $1" : ""}
