@@ -3,6 +3,8 @@ import { ZCreateTeamInput, ZCreateTokenInput, ZCreateUserInput, ZListQuery, ZRea
 import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import { ZListNotificationsQuery, ZMarkReadInput, ZUpdatePreferencesInput } from "@/lib/notifications/schemas";
 import { ZGatesQuery, ZPolicyVersionQuery, ZPutPolicyInput, ZValidatePolicyInput } from "@/lib/policy/schemas";
+import { ZMetricBatch } from "@/lib/metrics/schemas";
+import { ZCheckpointInput, ZIncidentActionInput, ZIncidentsQuery, ZRolloutControlInput, ZRolloutsQuery } from "@/lib/rollouts/schemas";
 import { ZCommentInput, ZDecisionInput, ZListPromotionsQuery, ZRequestPromotionInput, ZRollbackInput } from "@/lib/promotions/schemas";
 import { ZAuditExportQuery, ZAuditQuery } from "@/lib/audit/schemas";
 import { ZReportInput, ZReportsQuery } from "@/lib/registry/report-schemas";
@@ -82,6 +84,19 @@ const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/audit/export", summary: "The filtered audit log as CSV or JSON Lines, streamed (format=csv|jsonl)", permission: "audit.export", query: ZAuditExportQuery },
   { method: "get", path: "/api/v1/models/{name}/aliases/{alias}/history", summary: "An alias's history, and which version it held at ?at=<ISO time>", permission: "registry.read", query: ZAliasHistoryQuery },
   { method: "get", path: "/api/v1/promotions/{id}/evidence", summary: "The request's evidence bundle: one re-verifiable JSON document", permission: "audit.export" },
+  { method: "get", path: "/api/v1/models/{name}/routing", summary: "How the serving layer splits traffic now: champion, challenger, mode, challengerTrafficPercent (ETag, 304)", permission: "serving.read" },
+  { method: "post", path: "/api/v1/models/{name}/metrics", summary: "Ingest live metrics: up to 10,000 points, windows and counter pairs, all or nothing (Idempotency-Key header)", permission: "metrics.write", body: ZMetricBatch },
+  { method: "get", path: "/api/v1/rollouts", summary: "Rollouts, newest first (model, status=active or a status; cursor)", permission: "registry.read", query: ZRolloutsQuery },
+  { method: "get", path: "/api/v1/rollouts/{id}", summary: "One rollout (id or number): plan, step, traffic, latest verdict, events, checkpoint decisions, incidents", permission: "registry.read" },
+  { method: "post", path: "/api/v1/rollouts/{id}/pause", summary: "Pause a running rollout (ml-lead), with a comment; rollback criteria still apply", permission: "rollouts.control", body: ZRolloutControlInput },
+  { method: "post", path: "/api/v1/rollouts/{id}/resume", summary: "Resume a paused rollout (ml-lead), with a comment; paused time does not count towards holds", permission: "rollouts.control", body: ZRolloutControlInput },
+  { method: "post", path: "/api/v1/rollouts/{id}/advance", summary: "Advance early to the next step (ml-lead), with a comment; never past an approval checkpoint", permission: "rollouts.control", body: ZRolloutControlInput },
+  { method: "post", path: "/api/v1/rollouts/{id}/abort", summary: "Abort a rollout (ml-lead), with a comment: traffic to 0, @challenger cleared, request cancelled", permission: "rollouts.control", body: ZRolloutControlInput },
+  { method: "post", path: "/api/v1/rollouts/{id}/checkpoint", summary: "Approve or reject at the checkpoint a rollout waits at, with a comment (and password where a signature is asked); people only", body: ZCheckpointInput },
+  { method: "get", path: "/api/v1/incidents", summary: "Incidents opened by automatic rollbacks, newest first (model, status; cursor)", permission: "registry.read", query: ZIncidentsQuery },
+  { method: "get", path: "/api/v1/incidents/{id}", summary: "One incident (id or number): the breached criteria, the evidence, the versions", permission: "registry.read" },
+  { method: "post", path: "/api/v1/incidents/{id}/acknowledge", summary: "Take ownership of an open incident, with a comment", permission: "rollouts.control", body: ZIncidentActionInput },
+  { method: "post", path: "/api/v1/incidents/{id}/resolve", summary: "Resolve an incident, with a comment", permission: "rollouts.control", body: ZIncidentActionInput },
 ];
 
 const jsonSchema = (schema: ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });

@@ -89,7 +89,8 @@ export type Baseline = { rows: readonly RollupRow[]; from: Date; to: Date; phras
 
 function judgeOne(plan: RolloutPlan, c: PlanCriterion, bound: Bound, s: MetricSeries, from: Date, to: Date, baseline?: Baseline): MetricJudgement {
   const challenger = sideOf(c, s.challenger, from, to);
-  let champion = s.champion ? sideOf(c, s.champion, from, to) : null;
+  // With no champion a comparison is moot, but silence from the challenger is still no data, never a pass.
+  let champion = s.champion ? sideOf(c, s.champion, from, to) : challenger.samples.length ? null : { samples: [], value: null };
   let phrase: string | undefined;
   if (champion && champion.samples.length < plan.minSamples && baseline) {
     const b = sideOf(c, baseline.rows, baseline.from, baseline.to);

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { db } from "@/lib/db";
+import { ingestMetrics } from "@/lib/metrics/ingest";
 import { cancelPromotion } from "@/lib/promotions/request";
 import { COMMENT, SYSTEM_ACTOR } from "@/lib/promotions/test-fixtures";
 import { getPromotion } from "@/lib/promotions/views";
 import { resolveAlias } from "@/lib/registry/aliases";
+import { addReport } from "@/lib/registry/reports";
 import { controlRollout, decideCheckpoint } from "./control";
 import { getIncident, listIncidents, updateIncident } from "./incidents";
 import { resolveRouting } from "./routing";
@@ -162,6 +164,22 @@ describe.skipIf(!hasDb)("rollouts in PostgreSQL", () => {
     const view = await getRollout({ actor: s.viewer, id: rollout.id });
     expect(view.status).toBe("rolled-back");
     expect((await getIncident({ actor: s.viewer, id: view.incidents[0].id })).kind).toBe("watch-rollback");
+  });
+
+  it("shadow: mirrored at 0%, ends after a stable day with live-versus-offline agreement, then waits for compliance", async () => {
+    const shadow = CANARY.replace("strategy: canary", "strategy: shadow-then-canary\nshadow: { minDuration: 1d, stableDays: 1 }\ncheckpoints:\n  - { after: shadow, role: compliance-officer }");
+    const { model, v1, v2, rollout } = await rolloutScenario(s, shadow, T0);
+    await addReport({ actor: s.engineer, model, version: String(v2), input: { kind: "offline-metrics", payload: { dataset: { name: "holdout" }, metrics: { precision: 0.81, recall: 0.7 } } } });
+    expect((await resolveRouting({ actor: s.viewer, model })).view).toMatchObject({ mode: "shadow", challengerTrafficPercent: 0, challenger: { version: v2 } });
+    for (let h = 0; h < 24; h++) {
+      await sendMinutes({ actor: s.engineer, model, from: at(h * 60), minutes: 60, versions: { [v1]: healthy, [v2]: healthy } });
+      await ingestMetrics({ actor: s.engineer, model, input: { items: [{ version: v2, metric: "precision", timestamp: at(h * 60 + 30).toISOString(), value: 0.8 }] }, now: at(h * 60 + 59) });
+    }
+    expect(await stepRollout(rollout.id, at(23 * 60))).toMatchObject({ action: "hold", reason: expect.stringMatching(/Holding shadow/) });
+    expect(await stepRollout(rollout.id, at(24 * 60))).toMatchObject({ action: "wait", reason: expect.stringMatching(/Shadow stable for 1 day.*compliance-officer after shadow/) });
+    const view = await getRollout({ actor: s.viewer, id: rollout.id });
+    expect(view.judgement).toMatchObject({ stableDays: 1, agreement: [{ metric: "precision", live: expect.closeTo(0.8, 9), offline: 0.81, agrees: true }] });
+    expect(view.waitingFor).toBe("a compliance-officer after shadow");
   });
 
   it("two schedulers on one database never double-advance a rollout", async () => {
