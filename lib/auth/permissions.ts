@@ -83,7 +83,7 @@ export const PERMISSIONS = {
     scopes: ["aliases:rollback"],
   },
   "rollouts.control": {
-    description: "Pause, resume, advance or abort a rollout",
+    description: "Pause, resume, advance early or abort a rollout; acknowledge and resolve its incidents",
     level: "team",
     roles: ["ml-lead"],
     scopes: [],

@@ -41,8 +41,8 @@ describe("the event table", () => {
       expect(spec.description).toMatch(/\.$/);
       expect(spec.defaults.inApp).toBe(true);
     }
-    expect(NOTIFICATION_EVENTS.filter((e) => EVENT_SPECS[e].inAppRequired)).toEqual(["approval.needed", "review.required"]);
-    expect(NOTIFICATION_EVENTS.filter((e) => EVENT_SPECS[e].defaults.email)).toEqual(["approval.needed", "approval.reminder", "approval.escalated", "changes.requested", "review.required"]);
+    expect(NOTIFICATION_EVENTS.filter((e) => EVENT_SPECS[e].inAppRequired)).toEqual(["approval.needed", "review.required", "checkpoint.needed"]);
+    expect(NOTIFICATION_EVENTS.filter((e) => EVENT_SPECS[e].defaults.email)).toEqual(["approval.needed", "approval.reminder", "approval.escalated", "changes.requested", "review.required", "checkpoint.needed", "incident.opened"]);
   });
 });
 
