@@ -127,6 +127,7 @@ const ZCriterion = strict({
   kind: z.enum(["mean", "ratio", "percentile"], { error: "kind is mean, ratio or percentile" }).default("mean"),
   quantile: z.enum(["p50", "p95", "p99"], { error: "quantile is p50, p95 or p99" }).optional().describe("For percentile metrics sent as windows: which percentile (default p95)"),
   direction: Direction.optional(),
+  groupBy: Name.optional().describe("A dimension such as group: judge live fairness, the lowest group's value over the highest's (parity ratio)"),
   critical: z.boolean().default(false),
   advance: Bound.optional(),
   rollback: Bound.optional(),

@@ -1,9 +1,9 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
-import { readRollups } from "@/lib/metrics/read";
+import { listDimensions, readRollups, type RollupView } from "@/lib/metrics/read";
 import { agreement, judgeWindow, sideOf, stableDays, type Agreement, type Baseline, type MetricSeries, type RollupRow } from "./judge";
 import type { Judgement } from "./machine";
-import { formatDuration, type RolloutPlan } from "./plan";
+import { formatDuration, seriesKey, type RolloutPlan } from "./plan";
 
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
@@ -50,21 +50,35 @@ export async function assessRollout(tx: Tx, r: AssessedRollout, now: Date): Prom
   const shadowDays = !watching && step?.phase === "shadow" ? step.stableDays : 0;
   const readFrom = new Date(Math.min(r.startedAt.getTime() - BASELINE_LOOKBACK_MS, now.getTime() - shadowDays * DAY));
   const versionIds = [r.challengerVersionId, ...(r.championVersionId ? [r.championVersionId] : [])];
-  const metrics = [...new Set(plan.criteria.map((c) => c.metric))];
   const series = new Map<string, MetricSeries>();
   const baseline = new Map<string, Baseline>();
   const length = Math.max(now.getTime() - from.getTime(), HOUR);
-  for (const metric of metrics) {
-    const rows = await readRollups(tx, { modelId: r.modelId, metric, versionIds, from: readFrom, to: now });
-    const of = (versionId: string | null): RollupRow[] => rows.filter((x) => x.versionId === versionId);
-    const challenger = of(r.challengerVersionId);
-    const champion = r.championVersionId ? of(r.championVersionId) : null;
-    series.set(metric, { challenger, champion });
+  const of = (rows: readonly RollupView[], versionId: string | null): RollupRow[] => rows.filter((x) => x.versionId === versionId);
+  const read = (metric: string, dims?: string) => readRollups(tx, { modelId: r.modelId, metric, versionIds, from: readFrom, to: now, dims });
+  for (const c of plan.criteria) {
+    const key = seriesKey(c);
+    if (series.has(key)) continue;
+    const rows = await read(c.metric);
+    const challenger = of(rows, r.challengerVersionId);
+    const champion = r.championVersionId ? of(rows, r.championVersionId) : null;
+    const entry: MetricSeries = { challenger, champion };
+    if (c.groupBy) {
+      const groups = { challenger: new Map<string, RollupRow[]>(), champion: r.championVersionId ? new Map<string, RollupRow[]>() : null };
+      for (const d of await listDimensions(tx, { modelId: r.modelId, metric: c.metric, versionIds, from: readFrom, to: now })) {
+        const group = d.dimensions[c.groupBy];
+        if (group === undefined) continue;
+        const grouped = await read(c.metric, d.dims);
+        groups.challenger.set(group, [...(groups.challenger.get(group) ?? []), ...of(grouped, r.challengerVersionId)]);
+        if (groups.champion && r.championVersionId) groups.champion.set(group, [...(groups.champion.get(group) ?? []), ...of(grouped, r.championVersionId)]);
+      }
+      entry.groups = groups;
+    }
+    series.set(key, entry);
     const before = (champion ?? []).filter((x) => x.bucket < from);
-    if (before.length) {
+    if (before.length && !c.groupBy) {
       const to = new Date(before.at(-1)!.bucket.getTime() + 60_000);
       const start = new Date(to.getTime() - length);
-      baseline.set(metric, { rows: before.filter((x) => x.bucket >= start), from: start, to, phrase: `the champion's last ${formatDuration(Math.round(length / 60_000) * 60)} of traffic before ${watching ? "completion" : "this step"}` });
+      baseline.set(key, { rows: before.filter((x) => x.bucket >= start), from: start, to, phrase: `the champion's last ${formatDuration(Math.round(length / 60_000) * 60)} of traffic before ${watching ? "completion" : "this step"}` });
     }
   }
   const { verdict, rollback, breaches } = judgeWindow(plan, series, from, now, baseline);

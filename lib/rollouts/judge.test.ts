@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { agreement, judgeWindow, sampleWidthMs, sideOf, stableDays, valueOf, type MetricSeries, type RollupRow } from "./judge";
+import { agreement, judgeWindow, paritySide, sampleWidthMs, sideOf, stableDays, valueOf, type MetricSeries, type RollupRow } from "./judge";
 import { buildPlan } from "./plan";
 
 const MIN = 60_000;
@@ -76,6 +76,33 @@ describe("judging a window", () => {
     expect(verdict.outcome).toBe("pass");
     expect(verdict.metrics[0].explanation).toMatch(/last 30 minutes before this step/);
     expect(judgeWindow(plan, shifted, at(60), at(90)).verdict.outcome).toBe("no-data");
+  });
+});
+
+describe("live fairness across a dimension's groups", () => {
+  const plan = buildPlan({ strategy: "canary", minSamples: 5, criteria: [{ metric: "approval_rate", kind: "ratio", groupBy: "group", critical: false, advance: { min: 0.8 }, rollback: { min: 0.6 } }] }, { signature: false });
+  const rates = (a: number, b: number) =>
+    new Map([
+      ["A", Array.from({ length: 20 }, (_, i) => ratio(i, Math.round(1000 * a * (1 + 0.02 * wobble(i))), 1000))],
+      ["B", Array.from({ length: 20 }, (_, i) => ratio(i, Math.round(1000 * b * (1 + 0.02 * wobble(i + 9))), 1000))],
+    ]);
+  const series = (a: number, b: number): Map<string, MetricSeries> => new Map([["approval_rate by group", { challenger: [], champion: [], groups: { challenger: rates(a, b), champion: rates(0.5, 0.5) } }]]);
+
+  it("the parity ratio is the lowest group's rate over the highest's, per bucket and pooled", () => {
+    const side = paritySide({ kind: "ratio", quantile: "p95" }, rates(0.5, 0.45), at(0), at(20));
+    expect(side.samples).toHaveLength(20);
+    expect(side.value).toBeCloseTo(0.9, 1);
+    expect(paritySide({ kind: "ratio", quantile: "p95" }, new Map([["A", rates(0.5, 0.5).get("A")!]]), at(0), at(20))).toEqual({ samples: [], value: null });
+  });
+
+  it.each([
+    ["near parity passes", 0.5, 0.45, "pass", []],
+    ["group B approved at 70% of A's rate fails the advance bound", 0.5, 0.35, "fail", []],
+    ["group B at half of A's rate breaches the rollback bound", 0.5, 0.25, "fail", ["approval_rate by group"]],
+  ] as const)("%s", (_name, a, b, outcome, breached) => {
+    const { verdict, breaches } = judgeWindow(plan, series(a, b), at(0), at(20));
+    expect(verdict.outcome).toBe(outcome);
+    expect(breaches.map((x) => x.metric)).toEqual(breached);
   });
 });
 

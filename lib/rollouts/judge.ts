@@ -4,7 +4,7 @@
  * agreement. Pure: the caller reads the rollups and passes them in.
  */
 import { judgeMetric, scoreVerdict, type Bound, type MetricJudgement, type Side, type Verdict } from "@/lib/stats";
-import type { PlanCriterion, RolloutPlan } from "./plan";
+import { seriesKey, type PlanCriterion, type RolloutPlan } from "./plan";
 
 export type RollupRow = {
   bucket: Date;
@@ -82,12 +82,51 @@ export type MetricSeries = {
   challenger: readonly RollupRow[];
   /** null: there is no champion (a model's first production rollout). */
   champion: readonly RollupRow[] | null;
+  /** For a criterion with `groupBy`: each version's rows per group (the dimension's value). */
+  groups?: { challenger: ReadonlyMap<string, readonly RollupRow[]>; champion: ReadonlyMap<string, readonly RollupRow[]> | null };
 };
+
+/**
+ * Live fairness: per sample bucket, the lowest group's value over the highest's (1 is parity), from buckets where
+ * at least two groups have a value; pooled the same way over the whole window.
+ */
+export function paritySide(c: Pick<PlanCriterion, "kind" | "quantile">, groups: ReadonlyMap<string, readonly RollupRow[]>, from: Date, to: Date): Side {
+  const perGroup = [...groups.values()].map((rows) => ({ rows, side: sideOf(c, rows, from, to) }));
+  const ratio = (values: number[]) => {
+    const max = Math.max(...values);
+    return values.length >= 2 && max > 0 ? Math.min(...values) / max : null;
+  };
+  const width = sampleWidthMs(to.getTime() - from.getTime());
+  const buckets = new Map<number, number[]>();
+  for (const { rows } of perGroup) {
+    const byBucket = new Map<number, RollupRow[]>();
+    for (const r of rows) {
+      if (r.bucket < from || r.bucket >= to) continue;
+      const k = Math.floor((r.bucket.getTime() - from.getTime()) / width);
+      byBucket.set(k, [...(byBucket.get(k) ?? []), r]);
+    }
+    for (const [k, rs] of byBucket) {
+      const v = valueOf(c, combine(rs));
+      if (v !== null && Number.isFinite(v)) buckets.set(k, [...(buckets.get(k) ?? []), v]);
+    }
+  }
+  const samples = [...buckets.keys()].sort((a, b) => a - b).flatMap((k) => {
+    const r = ratio(buckets.get(k)!);
+    return r === null ? [] : [r];
+  });
+  const pooled = perGroup.map((g) => g.side.value).filter((v): v is number => v !== null);
+  return { samples, value: ratio(pooled) };
+}
 
 /** Champion rows to compare against when the champion served nothing in the window (a 100% step, blue-green, watch). */
 export type Baseline = { rows: readonly RollupRow[]; from: Date; to: Date; phrase: string };
 
 function judgeOne(plan: RolloutPlan, c: PlanCriterion, bound: Bound, s: MetricSeries, from: Date, to: Date, baseline?: Baseline): MetricJudgement {
+  if (c.groupBy && s.groups) {
+    const challenger = paritySide(c, s.groups.challenger, from, to);
+    const champion = s.groups.champion ? paritySide(c, s.groups.champion, from, to) : challenger.samples.length ? null : { samples: [], value: null };
+    return judgeMetric({ metric: seriesKey(c), direction: c.direction, critical: c.critical, bound, challenger, champion, minSamples: plan.minSamples });
+  }
   const challenger = sideOf(c, s.challenger, from, to);
   // With no champion a comparison is moot, but silence from the challenger is still no data, never a pass.
   let champion = s.champion ? sideOf(c, s.champion, from, to) : challenger.samples.length ? null : { samples: [], value: null };
@@ -105,8 +144,8 @@ function judgeOne(plan: RolloutPlan, c: PlanCriterion, bound: Bound, s: MetricSe
 /** The advance verdict and the rollback breaches over one window. */
 export function judgeWindow(plan: RolloutPlan, series: ReadonlyMap<string, MetricSeries>, from: Date, to: Date, baseline?: ReadonlyMap<string, Baseline>): { verdict: Verdict; rollback: MetricJudgement[]; breaches: MetricJudgement[] } {
   const empty: MetricSeries = { challenger: [], champion: null };
-  const advance = plan.criteria.filter((c) => c.advance).map((c) => judgeOne(plan, c, c.advance!, series.get(c.metric) ?? empty, from, to, baseline?.get(c.metric)));
-  const rollback = plan.criteria.filter((c) => c.rollback).map((c) => judgeOne(plan, c, c.rollback!, series.get(c.metric) ?? empty, from, to, baseline?.get(c.metric)));
+  const advance = plan.criteria.filter((c) => c.advance).map((c) => judgeOne(plan, c, c.advance!, series.get(seriesKey(c)) ?? empty, from, to, baseline?.get(seriesKey(c))));
+  const rollback = plan.criteria.filter((c) => c.rollback).map((c) => judgeOne(plan, c, c.rollback!, series.get(seriesKey(c)) ?? empty, from, to, baseline?.get(seriesKey(c))));
   return { verdict: scoreVerdict(advance, plan.verdict), rollback, breaches: rollback.filter((j) => j.failed) };
 }
 

@@ -19,6 +19,8 @@ export type PlanCriterion = {
   kind: CriterionKind;
   quantile: "p50" | "p95" | "p99";
   direction: "higher" | "lower";
+  /** Judge the parity ratio across this dimension's groups (live fairness) instead of the metric itself. */
+  groupBy: string | null;
   critical: boolean;
   advance: Bound | null;
   rollback: Bound | null;
@@ -87,7 +89,8 @@ export function buildPlan(rollout: Rollout, opts: { signature: boolean }): Rollo
       metric: c.metric,
       kind: c.kind,
       quantile: c.quantile ?? "p95",
-      direction: c.direction ?? metricDirection(c.metric),
+      direction: c.direction ?? (c.groupBy ? "higher" : metricDirection(c.metric)),
+      groupBy: c.groupBy ?? null,
       critical: c.critical,
       advance: c.advance ?? null,
       rollback: c.rollback ?? null,
@@ -98,6 +101,11 @@ export function buildPlan(rollout: Rollout, opts: { signature: boolean }): Rollo
     lateLabelsMs: rollout.lateLabels ? ms(rollout.lateLabels) : null,
     signature: opts.signature,
   };
+}
+
+/** Where a criterion's data is kept while judging: a metric, or a metric's parity across a dimension's groups. */
+export function seriesKey(c: Pick<PlanCriterion, "metric" | "groupBy">): string {
+  return c.groupBy ? `${c.metric} by ${c.groupBy}` : c.metric;
 }
 
 /** The checkpoints that follow a step, all of which must be satisfied before the rollout moves past it. */
