@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { bucketOf, canonicalDims, toMetricRows } from "./aggregate";
+import { bucketOf, canonicalDims, pgArray, toMetricRows } from "./aggregate";
 import type { MetricItem } from "./validate";
 
 const ids = (v: number) => `id-v${v}`;
@@ -37,7 +37,7 @@ describe("rows and rollups", () => {
     const { raw, rollups } = toMetricRows([point(4, "2026-11-22T10:00:01Z"), point(-2, "2026-11-22T10:00:59Z"), point(10, "2026-11-22T10:01:00Z")], ids);
     expect(raw.kind).toEqual(["point", "point", "point"]);
     expect(raw.value).toEqual([4, -2, 10]);
-    expect(raw.at.map((d) => d.toISOString())).toEqual(["2026-11-22T10:00:01.000Z", "2026-11-22T10:00:59.000Z", "2026-11-22T10:01:00.000Z"]);
+    expect(raw.at).toEqual([at("2026-11-22T10:00:01Z"), at("2026-11-22T10:00:59Z"), at("2026-11-22T10:01:00Z")]);
     expect(raw.windowStart).toEqual([null, null, null]);
     expect(raw.count).toEqual([null, null, null]);
     expect(rollups).toEqual([
@@ -49,7 +49,7 @@ describe("rows and rollups", () => {
   it("windows: counts add, percentiles are weighted by count", () => {
     const { raw, rollups } = toMetricRows([window(), window({ count: 30, sum: 300, min: 0.5, max: 20, p50: 10, p95: 18, p99: 19 })], ids);
     expect(raw.kind).toEqual(["window", "window"]);
-    expect(raw.windowStart.map((d) => d?.toISOString())).toEqual(["2026-11-22T10:00:00.000Z", "2026-11-22T10:00:00.000Z"]);
+    expect(raw.windowStart).toEqual([at("2026-11-22T10:00:00Z"), at("2026-11-22T10:00:00Z")]);
     expect(raw.value).toEqual([null, null]);
     expect(raw.p95).toEqual([8, 18]);
     expect(rollups).toEqual([
@@ -92,3 +92,13 @@ describe("rows and rollups", () => {
     expect(rollups).toEqual([expect.objectContaining({ items: 2, count: 11, sum: 150, min: 1, max: 100, pWeight: 10, p50Sum: 50 })]);
   });
 });
+
+describe("array literals for PostgreSQL", () => {
+  it.each<[string, (string | number | null)[], string]>([
+    ["empty", [], "{}"],
+    ["numbers, nulls and exponents", [1, -2.5, null, 1e21, 5e-7, 0], "{1,-2.5,NULL,1e+21,5e-7,0}"],
+    ["strings, always quoted (so the text NULL stays text)", ["a", "", "NULL", "x y"], '{"a","","NULL","x y"}'],
+    ["quotes, backslashes, braces and commas", ['{"group":"A"}', "back\\slash", "a,b}"], '{"{\\"group\\":\\"A\\"}","back\\\\slash","a,b}"}'],
+  ])("%s", (_name, values, want) => expect(pgArray(values)).toBe(want));
+});
+

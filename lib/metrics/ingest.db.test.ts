@@ -3,6 +3,7 @@ import type { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
 import { makeTeam, makeUser } from "@/lib/promotions/test-fixtures";
+import { canonicalDims } from "./aggregate";
 import { ingestMetrics } from "./ingest";
 import { readRollups } from "./read";
 import { METRICS_TOKEN, metricsModel, startRollout, storedCounts, type MetricsModel } from "./test-fixtures";
@@ -44,6 +45,23 @@ describe.skipIf(!hasDb)("ingesting live metrics", () => {
     ]);
     expect(await rollups("ctr", 1)).toEqual([expect.objectContaining({ items: 2, numerator: 10, denominator: 200, count: 0, min: null })]);
     expect(await rollups("ctr", 1, '{"group":"A"}')).toEqual([expect.objectContaining({ items: 1, numerator: 2, denominator: 50 })]);
+  });
+
+  it("stores dimension values with quotes, backslashes, braces, commas and non-ASCII text exactly", async () => {
+    const dimensions = { group: 'say "hi", {x}', path: "C:\\temp\\", empty: "", nul: "NULL", city: "Zürich 東京 🙂" };
+    await ingest([point(1, 3, { metric: "odd_dims", dimensions })]);
+    const [row] = await db.metricPoint.findMany({ where: { modelId: m.id, metric: "odd_dims" } });
+    expect(JSON.parse(row.dims)).toEqual(dimensions);
+    expect(row.dims).toBe(canonicalDims(dimensions));
+    expect(await rollups("odd_dims", 1, canonicalDims(dimensions))).toEqual([expect.objectContaining({ items: 1, sum: 3 })]);
+  });
+
+  it("stores event times to the millisecond, whatever offset they were sent with", async () => {
+    const t = MINUTE + 1_123;
+    const local = new Date(t + 2 * 3_600_000).toISOString().replace("Z", "+02:00");
+    await ingest([point(1, 1, { metric: "precise", timestamp: local }), window(1, { metric: "precise", windowStart: iso(MINUTE + 7), windowEnd: iso(MINUTE + 59_999) })]);
+    const rows = await db.metricPoint.findMany({ where: { modelId: m.id, metric: "precise" }, orderBy: { id: "asc" } });
+    expect(rows.map((r) => [r.kind, r.at.getTime() - MINUTE, r.windowStart && r.windowStart.getTime() - MINUTE])).toEqual([["point", 1_123, null], ["window", 59_999, 7]]);
   });
 
   it("refuses a batch with bad items whole, naming each, and stores nothing of it", async () => {

@@ -99,8 +99,11 @@ describe.skipIf(!hasDb)("rollouts in PostgreSQL", () => {
   });
 
   it("no data holds the rollout however long it waits; it never advances on silence", async () => {
-    const { rollout } = await rolloutScenario(s, CANARY, T0);
+    const { model, rollout } = await rolloutScenario(s, CANARY, T0);
+    const before = await resolveRouting({ actor: s.viewer, model });
     const d = await stepRollout(rollout.id, at(600));
+    // Judging refreshes the rollout row but not the split: the serving layer's ETag stays valid.
+    expect((await resolveRouting({ actor: s.viewer, model })).etag).toBe(before.etag);
     expect(d).toMatchObject({ action: "hold", reason: expect.stringMatching(/No data yet/) });
     expect((await getRollout({ actor: s.viewer, id: rollout.id })).step?.index).toBe(0);
   });

@@ -6,7 +6,9 @@
 export function routingQuery(oneModel) {
   return `
     SELECT DISTINCT ON (m.id) m.id AS model_id, m.name AS model, m.team_id,
-           r.id AS rollout_id, r.number AS rollout_number, r.status AS rollout_status, r.mode, r.traffic_percent, r.updated_at AS rollout_updated_at,
+           r.id AS rollout_id, r.number AS rollout_number, r.status AS rollout_status, r.mode, r.traffic_percent,
+           -- The last transition, not updated_at: judging refreshes the row every tick without changing the split.
+           (SELECT max(e.created_at) FROM rollout_events e WHERE e.rollout_id = r.id) AS rollout_updated_at,
            cv.version AS champion_version, cv.artifact_uri AS champion_uri, cv.artifact_checksum AS champion_checksum, ca.updated_at AS champion_updated_at,
            xv.version AS challenger_version, xv.artifact_uri AS challenger_uri, xv.artifact_checksum AS challenger_checksum
     FROM registered_models m
