@@ -2,15 +2,15 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { db } from "@/lib/db";
 import { ingestMetrics } from "@/lib/metrics/ingest";
-import { cancelPromotion } from "@/lib/promotions/request";
-import { COMMENT, SYSTEM_ACTOR } from "@/lib/promotions/test-fixtures";
+import { cancelPromotion, requestPromotion } from "@/lib/promotions/request";
+import { COMMENT, SYSTEM_ACTOR, goodVersion, makeModel } from "@/lib/promotions/test-fixtures";
 import { getPromotion } from "@/lib/promotions/views";
-import { resolveAlias } from "@/lib/registry/aliases";
+import { importAliases, resolveAlias } from "@/lib/registry/aliases";
 import { addReport } from "@/lib/registry/reports";
 import { controlRollout, decideCheckpoint } from "./control";
 import { getIncident, listIncidents, updateIncident } from "./incidents";
 import { resolveRouting } from "./routing";
-import { CANARY, HOUR, MINUTE, makeScene, rolloutScenario, sendMinutes, type Scene } from "./test-fixtures";
+import { CANARY, HOUR, MINUTE, ROLLOUT_POLICY, makeScene, rolloutScenario, sendMinutes, type Scene } from "./test-fixtures";
 import { stepRollout, tickRollouts } from "./tick";
 import { getRollout } from "./views";
 
@@ -183,6 +183,20 @@ describe.skipIf(!hasDb)("rollouts in PostgreSQL", () => {
     const view = await getRollout({ actor: s.viewer, id: rollout.id });
     expect(view.judgement).toMatchObject({ stableDays: 1, agreement: [{ metric: "precision", live: expect.closeTo(0.8, 9), offline: 0.81, agrees: true }] });
     expect(view.waitingFor).toBe("a compliance-officer after shadow");
+  });
+
+  it("a request that reached rolling-out without a rollout (approved before the engine existed) gets one on the next tick", async () => {
+    const model = await makeModel({ team: s.team, engineer: s.engineer, policy: ROLLOUT_POLICY(CANARY).replace("quorum: []", "quorum: [{ role: ml-lead }]") });
+    const v1 = await goodVersion(model, s.engineer);
+    await importAliases({ actor: SYSTEM_ACTOR, model, aliases: { staging: v1 }, reason: "the running version" });
+    const v2 = await goodVersion(model, s.engineer);
+    const request = await requestPromotion({ actor: s.engineer, input: { model, version: v2, stage: "staging", justification: "Retrained with the new features; offline metrics improved." } });
+    await db.promotionRequest.update({ where: { id: request.id }, data: { status: "rolling-out" } });
+    const tick = await tickRollouts({ name: `adopt-${request.id}`, only: [] });
+    expect(tick.ran).toBe(true);
+    const rollout = await db.rollout.findUniqueOrThrow({ where: { requestId: request.id } });
+    expect(rollout).toMatchObject({ status: "running", challengerVersion: v2, championVersion: v1, trafficPercent: 10 });
+    expect(await holder(model, "challenger")).toBe(v2);
   });
 
   it("two schedulers on one database never double-advance a rollout", async () => {

@@ -1,11 +1,11 @@
 import "server-only";
 import { db, transaction, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
-import { SYSTEM } from "@/lib/promotions/settle";
+import { SYSTEM, decisionInputs, evaluateRequest, loadRequest } from "@/lib/promotions/settle";
 import { lockModel } from "@/lib/registry/aliases";
 import { applyDecision } from "./apply";
 import { assessRollout, type Assessment } from "./assess";
-import { loadRollout, planOf, type RolloutRow } from "./lifecycle";
+import { loadRollout, planOf, startRollout, type RolloutRow } from "./lifecycle";
 import { ACTIVE_STATUSES, decideRollout, type CheckpointTally, type RolloutState } from "./machine";
 
 /**
@@ -85,6 +85,7 @@ export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: num
   const result: TickResult = { ran: false, tick, rollouts: [], failed: [] };
   if (!(await claimTick(o.name ?? SCHEDULER, tick, now))) return result;
   result.ran = true;
+  await adoptWaitingRequests(now);
   const active = await db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] }, ...(o.only ? { id: { in: [...o.only] } } : {}) }, select: { id: true, number: true }, orderBy: { startedAt: "asc" } });
   for (const r of active) {
     try {
@@ -96,4 +97,23 @@ export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: num
     }
   }
   return result;
+}
+
+/**
+ * Requests that reached rolling-out without a rollout (approved before this Gatehouse had a rollout engine, or a
+ * start that failed): their rollout starts now, with the policy's rollout section as it is today.
+ */
+async function adoptWaitingRequests(now: Date): Promise<void> {
+  const orphans = await db.promotionRequest.findMany({ where: { status: "rolling-out", rollout: null }, select: { id: true, modelId: true }, take: 100 });
+  for (const o of orphans) {
+    await transaction(async (tx) => {
+      await lockModel(tx, o.modelId);
+      const r = await loadRequest(tx, o.id);
+      if (r.status !== "rolling-out" || (await tx.rollout.findUnique({ where: { requestId: r.id }, select: { id: true } }))) return;
+      const e = await evaluateRequest(tx, { model: r.model, versionId: r.versionId, stage: r.stage, emergency: r.emergency, decisions: decisionInputs(r.decisions), round: r.round, status: "rolling-out", now });
+      const policy = e.stage?.rollout;
+      if (!policy || policy.strategy === "direct") return;
+      await startRollout(tx, { request: r, policy, signature: e.signature, actor: SYSTEM, now });
+    }).catch((err) => console.error(`[gatehouse] could not start the rollout of request ${o.id}: ${err instanceof Error ? err.message : String(err)}`));
+  }
 }

@@ -128,3 +128,9 @@ export async function listRollouts(opts: { actor: Actor | null; query: unknown; 
   const items = rows.slice(0, q.limit).map((r) => summary(r, now));
   return { items, nextCursor: rows.length > q.limit ? encodeCursor(String(items.at(-1)!.number)) : null };
 }
+
+/** The rollout a promotion request started, if any (the request page shows it). */
+export async function rolloutOfRequest(opts: { actor: Actor | null; requestId: string; now?: Date }): Promise<RolloutView | null> {
+  const row = await db.rollout.findUnique({ where: { requestId: opts.requestId }, select: { id: true } });
+  return row ? getRollout({ actor: opts.actor, id: row.id, now: opts.now }) : null;
+}

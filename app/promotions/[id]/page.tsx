@@ -6,6 +6,7 @@ import { CommentActionButton } from "@/components/promotions/comment-action";
 import { DecisionButton } from "@/components/promotions/decision-form";
 import { DecisionList } from "@/components/promotions/decision-list";
 import { PromotionStatusBadge } from "@/components/promotions/status-badge";
+import { RolloutSummary } from "@/components/rollouts/rollout-summary";
 import { Forbidden } from "@/components/ui/forbidden";
 import { Alert, BackLink, Badge, Card, PageHeader } from "@/components/ui/layout";
 import { buttonStyles, linkStyles } from "@/components/ui/styles";
@@ -18,6 +19,7 @@ import { askedRolesHeld } from "@/lib/promotions/decide";
 import { isOpen } from "@/lib/promotions/state";
 import { getPromotion, promotionTimeline } from "@/lib/promotions/views";
 import { listReports } from "@/lib/registry/reports";
+import { rolloutOfRequest } from "@/lib/rollouts/views";
 import { getVersion } from "@/lib/registry/versions";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -38,6 +40,7 @@ export default async function PromotionPage({ params, searchParams }: { params: 
   const notice = NOTICES[(await searchParams).done ?? ""];
   const actor = gate.actor;
   const [p, timeline] = await orNotFound(Promise.all([getPromotion({ actor, id }), promotionTimeline({ actor, id })]));
+  const rollout = await rolloutOfRequest({ actor, requestId: p.id });
   const compareWith = p.move.from !== null && p.move.from !== p.version ? p.move.from : null;
   const side = (v: number) => Promise.all([getVersion({ actor, model: p.model, version: String(v) }), listReports({ actor, model: p.model, version: String(v), kind: "offline-metrics" })]);
   const [challenger, holder] = await Promise.all([side(p.version), compareWith !== null ? side(compareWith) : null]);
@@ -145,6 +148,15 @@ export default async function PromotionPage({ params, searchParams }: { params: 
           </dl>
         </Card>
       </div>
+
+      {rollout && (
+        <section aria-labelledby="rollout-heading" className="mt-8">
+          <h2 id="rollout-heading" className="mb-3 text-lg font-semibold">
+            Rollout
+          </h2>
+          <RolloutSummary rollout={rollout} />
+        </section>
+      )}
 
       <section aria-labelledby="approvals-heading" className="mt-8">
         <h2 id="approvals-heading" className="mb-3 text-lg font-semibold">
