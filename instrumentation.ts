@@ -19,6 +19,9 @@ export async function register() {
   const { runPromotionChores } = await import("@/lib/promotions/jobs");
   // Expiry, reminders and escalation of promotion requests; an advisory lock lets one instance at a time through.
   registerJob("promotion-chores", 60_000, (now) => runPromotionChores(now));
+  const { pruneMetrics, RETENTION_EVERY_MS } = await import("@/lib/metrics/retention");
+  // Raw metric points age out after GATEHOUSE_METRICS_RETENTION_DAYS, idempotency keys after a day; rollups stay.
+  registerJob("metrics-retention", RETENTION_EVERY_MS, (now) => pruneMetrics({ now }));
   const { tickRollouts, tickMs } = await import("@/lib/rollouts/tick");
   // The rollout scheduler: every instance tries each tick; scheduler_ticks lets exactly one of them run it.
   registerJob("rollout-scheduler", tickMs(), async (now) => {

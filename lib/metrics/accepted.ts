@@ -37,7 +37,9 @@ export async function loadAcceptance(tx: Tx, model: { id: string; name: string }
     select: { number: true, alias: true, championVersionId: true, championVersion: true, challengerVersionId: true, challengerVersion: true, plan: true },
     orderBy: { startedAt: "desc" },
   });
-  const alias = rollout?.alias ?? "champion";
+  // The champion by the same rule as the routing answer: the alias rollouts move (the latest rollout's), else @champion.
+  const latest = rollout ?? (await tx.rollout.findFirst({ where: { modelId: model.id }, select: { alias: true }, orderBy: { startedAt: "desc" } }));
+  const alias = latest?.alias ?? "champion";
   const held = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: alias } }, select: { version: { select: { id: true, version: true } } } });
   return {
     model: model.name,

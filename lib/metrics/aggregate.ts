@@ -11,7 +11,7 @@ export const MINUTE_MS = 60_000;
 export function canonicalDims(dimensions: Record<string, string> | undefined): string {
   if (!dimensions) return "";
   const keys = Object.keys(dimensions);
-  if (!keys.length) return "";
+  if (keys.length <= 1) return keys.length ? JSON.stringify(dimensions) : "";
   keys.sort();
   return JSON.stringify(Object.fromEntries(keys.map((k) => [k, dimensions[k]])));
 }
@@ -25,8 +25,8 @@ export function eventTime(item: MetricItem): number {
  * The UTC minute an item counts in: a point's own; for a window, the minute holding its last instant (its end is
  * exclusive, so a window ending on 10:05:00 belongs to 10:04).
  */
-export function bucketOf(item: MetricItem): number {
-  const t = item.kind === "point" ? eventTime(item) : eventTime(item) - 1;
+export function bucketOf(item: MetricItem, at = eventTime(item)): number {
+  const t = item.kind === "point" ? at : at - 1;
   return Math.floor(t / MINUTE_MS) * MINUTE_MS;
 }
 
@@ -79,6 +79,9 @@ export function compareRollups(a: RollupRow, b: RollupRow): number {
   return a.bucket - b.bucket;
 }
 
+const N = null;
+type Num = number | null;
+
 /** The raw rows and the minute rollups of `items`; `versionIdOf` maps a version number to its id. */
 export function toMetricRows(items: readonly MetricItem[], versionIdOf: (version: number) => string): { raw: RawColumns; rollups: RollupRow[] } {
   const raw = emptyRaw();
@@ -86,7 +89,8 @@ export function toMetricRows(items: readonly MetricItem[], versionIdOf: (version
   for (const item of items) {
     const versionId = versionIdOf(item.version);
     const dims = canonicalDims(item.dimensions);
-    const bucket = bucketOf(item);
+    const at = eventTime(item);
+    const bucket = bucketOf(item, at);
     const key = `${item.metric}\u0000${versionId}\u0000${dims}\u0000${bucket}`;
     let r = rollups.get(key);
     if (!r) {
@@ -97,14 +101,14 @@ export function toMetricRows(items: readonly MetricItem[], versionIdOf: (version
     raw.versionId.push(versionId);
     raw.metric.push(item.metric);
     raw.kind.push(item.kind);
-    raw.at.push(eventTime(item));
+    raw.at.push(at);
     raw.dims.push(dims);
     if (item.kind === "point") {
       r.count += 1;
       r.sum += item.value;
       r.min = r.min === null ? item.value : Math.min(r.min, item.value);
       r.max = r.max === null ? item.value : Math.max(r.max, item.value);
-      pushNumbers(raw, null, { value: item.value });
+      pushNumbers(raw, null, item.value, N, N, N, N, N, N, N, N, N);
     } else if (item.kind === "window") {
       r.count += item.count;
       r.sum += item.sum;
@@ -114,34 +118,43 @@ export function toMetricRows(items: readonly MetricItem[], versionIdOf: (version
       r.p95Sum += item.p95 * item.count;
       r.p99Sum += item.p99 * item.count;
       r.pWeight += item.count;
-      pushNumbers(raw, item.windowStart, { count: item.count, sum: item.sum, min: item.min, max: item.max, p50: item.p50, p95: item.p95, p99: item.p99 });
+      pushNumbers(raw, item.windowStart, N, item.count, item.sum, item.min, item.max, item.p50, item.p95, item.p99, N, N);
     } else {
       r.numerator += item.numerator;
       r.denominator += item.denominator;
-      pushNumbers(raw, item.windowStart, { numerator: item.numerator, denominator: item.denominator });
+      pushNumbers(raw, item.windowStart, N, N, N, N, N, N, N, N, item.numerator, item.denominator);
     }
   }
   return { raw, rollups: [...rollups.values()].sort(compareRollups) };
 }
 
-type NumberColumn = "value" | "count" | "sum" | "min" | "max" | "p50" | "p95" | "p99" | "numerator" | "denominator";
-const NUMBER_COLUMNS: NumberColumn[] = ["value", "count", "sum", "min", "max", "p50", "p95", "p99", "numerator", "denominator"];
-
-function pushNumbers(raw: RawColumns, windowStart: string | null, values: Partial<Record<NumberColumn, number>>) {
+/** One raw row's kind-specific columns, positionally: this runs 50,000 times a second, without an object each. */
+function pushNumbers(raw: RawColumns, windowStart: string | null, value: Num, count: Num, sum: Num, min: Num, max: Num, p50: Num, p95: Num, p99: Num, numerator: Num, denominator: Num) {
   raw.windowStart.push(windowStart === null ? null : Date.parse(windowStart));
-  for (const c of NUMBER_COLUMNS) raw[c].push(values[c] ?? null);
+  raw.value.push(value);
+  raw.count.push(count);
+  raw.sum.push(sum);
+  raw.min.push(min);
+  raw.max.push(max);
+  raw.p50.push(p50);
+  raw.p95.push(p95);
+  raw.p99.push(p99);
+  raw.numerator.push(numerator);
+  raw.denominator.push(denominator);
 }
 
 /**
  * A column as a PostgreSQL array literal, cast back in SQL: the Prisma adapter converts a JS array argument element
  * by element, 2 to 4 times slower than one string per column for a batch of 5,000 (bench/ingest.ts).
  */
+const NEEDS_ESCAPE = /["\\]/;
+
 export function pgArray(values: readonly (string | number | null)[]): string {
   let out = "{";
   for (let i = 0; i < values.length; i++) {
     const v = values[i];
     if (i) out += ",";
-    out += v === null ? "NULL" : typeof v === "number" ? String(v) : `"${v.replace(/["\\]/g, "\\$&")}"`;
+    out += v === null ? "NULL" : typeof v === "number" ? String(v) : `"${NEEDS_ESCAPE.test(v) ? v.replace(/["\\]/g, "\\$&") : v}"`;
   }
   return `${out}}`;
 }

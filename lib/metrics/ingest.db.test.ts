@@ -2,7 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { AppError } from "@/lib/api/errors";
 import type { Actor } from "@/lib/auth/permissions";
 import { db } from "@/lib/db";
-import { makeTeam, makeUser } from "@/lib/promotions/test-fixtures";
+import { SYSTEM_ACTOR, makeTeam, makeUser } from "@/lib/promotions/test-fixtures";
+import { importAliases } from "@/lib/registry/aliases";
 import { canonicalDims } from "./aggregate";
 import { ingestMetrics } from "./ingest";
 import { readRollups } from "./read";
@@ -103,6 +104,15 @@ describe.skipIf(!hasDb)("ingesting live metrics", () => {
     const bare = await metricsModel({ champion: null });
     const err = await refusal(ingest([point(1, 1)], { model: bare.name }));
     expect(err.details![0].message).toBe(`${bare.name} has no champion and no rollout, so no version of it accepts metrics yet`);
+  });
+
+  it("after a rollout of another alias has ended, takes the version that alias holds, as the routing answer names it", async () => {
+    const staged = await metricsModel({ champion: null });
+    await importAliases({ actor: SYSTEM_ACTOR, model: staged.name, aliases: { staging: 1 }, reason: "test holder" });
+    await startRollout(staged, { champion: 1, challenger: 2, status: "aborted", alias: "staging" });
+    expect(await ingest([point(1, 1)], { model: staged.name })).toMatchObject({ accepted: 1 });
+    const err = await refusal(ingest([point(2, 1)], { model: staged.name }));
+    expect(err.details![0].message).toMatch(/v2 is not/);
   });
 
   it("with an Idempotency-Key, a retry is answered as the first time and counted once", async () => {

@@ -23,7 +23,7 @@ export async function ingestMetrics(opts: { actor: Actor | null; model: string; 
   const { items, problems } = validateItems(raw);
   if (problems.length) throw batchError(problems, raw.length);
   const now = (opts.now ?? new Date()).getTime();
-  const bodyHash = opts.bodyHash ?? createHash("sha256").update(JSON.stringify(opts.input)).digest("hex");
+  const bodyHash = key ? (opts.bodyHash ?? createHash("sha256").update(JSON.stringify(opts.input)).digest("hex")) : "";
   // Not lib/db's transaction(): that one also drops the serving snapshot, which metrics never change.
   return db.$transaction(
     async (tx) => {
