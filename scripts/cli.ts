@@ -33,7 +33,7 @@ Commands:
   evidence verify <file>
                       Re-verify an archived evidence bundle (GET /api/v1/promotions/{id}/evidence) offline:
                       event hashes and links, decisions and signatures, the bundle digest; exits 1 on any failure.
-  rollouts tick [--now <ISO time>]
+  rollouts tick [--now <ISO time, not in the future>]
                       Run one rollout scheduler tick (for an external cron instead of, or besides, the server's own
                       scheduler; a tick runs once across all instances). Prints what each active rollout did.
   docs permissions    Regenerate docs/permissions.md from the permission table.
@@ -135,6 +135,8 @@ async function main(argv: string[]): Promise<number> {
     case "rollouts tick": {
       const now = values.now ? new Date(values.now) : new Date();
       if (Number.isNaN(now.getTime())) throw new Error(`--now is not a date-time: ${values.now}`);
+      // A tick "in the future" would count holds as elapsed and keep the server's own scheduler waiting until then.
+      if (now.getTime() > Date.now() + 60_000) throw new Error("--now may not be in the future");
       const result = await tickRollouts({ now });
       if (!result.ran) console.log(`Tick ${result.tick} already ran on another instance; nothing to do.`);
       for (const r of result.rollouts) console.log(`rollout ${r.number}: ${r.action}: ${r.reason}`);

@@ -50,12 +50,8 @@ export type RawColumns = {
   dims: string[];
 };
 
-export type RollupRow = {
-  metric: string;
-  versionId: string;
-  dims: string;
-  /** The minute's start, epoch ms. */
-  bucket: number;
+/** What a minute rollup adds up: written by ingest, read by judgement and charts. */
+export type RollupFigures = {
   items: number;
   count: number;
   sum: number;
@@ -67,6 +63,14 @@ export type RollupRow = {
   pWeight: number;
   numerator: number;
   denominator: number;
+};
+
+export type RollupRow = RollupFigures & {
+  metric: string;
+  versionId: string;
+  dims: string;
+  /** The minute's start, epoch ms. */
+  bucket: number;
 };
 
 const emptyRaw = (): RawColumns => ({ versionId: [], metric: [], kind: [], at: [], windowStart: [], value: [], count: [], sum: [], min: [], max: [], p50: [], p95: [], p99: [], numerator: [], denominator: [], dims: [] });

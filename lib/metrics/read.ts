@@ -1,4 +1,5 @@
 import "server-only";
+import type { RollupFigures } from "./aggregate";
 import type { Tx } from "@/lib/db";
 import type { MetricKind } from "./validate";
 
@@ -8,21 +9,7 @@ import type { MetricKind } from "./validate";
  * `from` is inclusive, `to` exclusive, both on the bucket (a minute's start).
  */
 
-export type RollupView = {
-  versionId: string;
-  bucket: Date;
-  items: number;
-  count: number;
-  sum: number;
-  min: number | null;
-  max: number | null;
-  p50Sum: number;
-  p95Sum: number;
-  p99Sum: number;
-  pWeight: number;
-  numerator: number;
-  denominator: number;
-};
+export type RollupView = RollupFigures & { versionId: string; bucket: Date };
 
 type Client = Pick<Tx, "$queryRawUnsafe">;
 

@@ -22,8 +22,14 @@ export const ZMetricName = z
 const ZTimestamp = (field: string) =>
   z.iso.datetime({ offset: true, error: `${field} is an ISO 8601 time with a time zone, e.g. 2026-11-22T10:15:00Z` });
 
-// JSON cannot carry NaN or Infinity, and zod's number refuses them anyway: "finite" holds by construction.
-const ZNumber = (field: string) => z.number({ error: `${field} is a finite number` });
+// JSON cannot carry NaN or Infinity, and zod's number refuses them anyway: "finite" holds by construction. The bound
+// keeps the per-minute sums finite too (PostgreSQL refuses a float overflow), far beyond any real metric or count.
+export const MAX_METRIC_MAGNITUDE = 1e15;
+const ZNumber = (field: string) =>
+  z
+    .number({ error: `${field} is a finite number` })
+    .min(-MAX_METRIC_MAGNITUDE, `${field} must be at least -1e15`)
+    .max(MAX_METRIC_MAGNITUDE, `${field} must be at most 1e15`);
 
 const DIMENSION_NAME = "A dimension name starts with a letter and uses letters, digits, _ . - (at most 40 characters)";
 export const ZDimensions = z

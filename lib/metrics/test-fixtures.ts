@@ -4,6 +4,7 @@ import { db } from "@/lib/db";
 import { SYSTEM_ACTOR, makeModel, makeTeam, makeUser } from "@/lib/promotions/test-fixtures";
 import { importAliases } from "@/lib/registry/aliases";
 import { registerVersion } from "@/lib/registry/versions";
+import { buildPlan } from "@/lib/rollouts/plan";
 
 /** Database-test fixtures for live metrics: a model with versions, a champion, and (optionally) a rollout row. */
 const hex = (n: number) => randomBytes(n).toString("hex");
@@ -38,7 +39,7 @@ export async function startRollout(m: MetricsModel, o: { champion: number | null
   });
   await db.rollout.create({
     data: {
-      modelId: m.id, requestId: request.id, alias: o.alias ?? "champion", strategy: "canary", plan: o.plan ?? {}, status: o.status ?? "running", stepIndex: 0, mode: "canary",
+      modelId: m.id, requestId: request.id, alias: o.alias ?? "champion", strategy: "canary", plan: { ...buildPlan({ strategy: "canary", criteria: [] }, { signature: false }), ...o.plan }, status: o.status ?? "running", stepIndex: 0, mode: "canary",
       trafficPercent: 5, stepStartedAt: now, startedAt: now,
       championVersionId: o.champion === null ? null : m.versionIds[o.champion], championVersion: o.champion,
       challengerVersionId: m.versionIds[o.challenger], challengerVersion: o.challenger,

@@ -29,6 +29,7 @@ describe("metric items", () => {
   });
 
   it.each<[string, unknown, string, string]>([
+    ["a value so large its minute sum could overflow", point({ value: 1e308 }), "items.0.value", "at most 1e15"],
     ["a version of 0", point({ version: 0 }), "items.0.version", "positive"],
     ["a fractional version", point({ version: 2.5 }), "items.0.version", "whole number"],
     ["a version as a string", point({ version: "3" }), "items.0.version", "version number"],

@@ -131,7 +131,12 @@ const ZCriterion = strict({
   critical: z.boolean().default(false),
   advance: Bound.optional(),
   rollback: Bound.optional(),
-}).refine((c) => c.advance || c.rollback, { message: "Give advance, rollback or both", path: ["advance"] });
+})
+  .refine((c) => c.advance || c.rollback, { message: "Give advance, rollback or both", path: ["advance"] })
+  .refine((c) => !c.groupBy || [c.advance, c.rollback].every((b) => !b || b.min !== undefined || b.max !== undefined), {
+    message: "A groupBy criterion judges the parity ratio against a fixed bound: use min or max (e.g. { min: 0.8 })",
+    path: ["groupBy"],
+  });
 export const ROLLOUT_STRATEGIES = ["direct", "shadow", "canary", "blue-green", "shadow-then-canary"] as const;
 const ZRollout = strict({
   strategy: z.enum(ROLLOUT_STRATEGIES, { error: `strategy is one of ${ROLLOUT_STRATEGIES.join(", ")}` }),

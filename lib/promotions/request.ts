@@ -1,5 +1,6 @@
 import "server-only";
 import { endRolloutOfRequest } from "@/lib/rollouts/lifecycle";
+import { LIVE_STATUSES } from "@/lib/rollouts/machine";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
@@ -59,6 +60,9 @@ export async function requestPromotion(opts: { actor: Actor | null; input: TRequ
     const stage = stageNamed(policy, model.name, input.stage);
     const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: stage.alias } }, include: { version: { select: { version: true } } } });
     if (current?.versionId === version.id) throw conflict(`v${version.version} already holds ${model.name}@${stage.alias}`, [{ path: "version", message: `Already @${stage.alias}` }]);
+    // A live rollout is stopped by an ML Lead (abort, with a comment), never as a side effect of someone's new request.
+    const live = await tx.rollout.findFirst({ where: { modelId: model.id, alias: stage.alias, status: { in: [...LIVE_STATUSES] } }, select: { number: true, challengerVersion: true } });
+    if (live) throw conflict(`v${live.challengerVersion} is rolling out to ${model.name}@${stage.alias} (rollout ${live.number}); wait for it to finish, or have an ML Lead abort it, before requesting another version.`, [{ path: "stage", message: "A rollout is live" }]);
 
     const e = await evaluateRequest(tx, { model, versionId: version.id, stage: stage.name, emergency: input.emergency, decisions: [], round: 1, status: "new", now });
     const status: Status = e.gatesPassed && !e.frozen ? "awaiting-approval" : "blocked";

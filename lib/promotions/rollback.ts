@@ -1,4 +1,5 @@
 import "server-only";
+import { endWatch } from "@/lib/rollouts/lifecycle";
 import { conflict, forbidden, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
@@ -60,10 +61,12 @@ export async function rollbackAlias(opts: { actor: Actor | null; model: string; 
     if (version.status !== "ready") throw conflict(`v${version.version} is archived; unarchive it or roll back to another version`, [{ path: "toVersion", message: "Archived" }]);
     // The request whose application put the current holder there, if the last move was one: it is now rolled back.
     const last = history.at(-1);
-    const byRequest = last && (last.via === "promotion" || last.via === "emergency") && last.toVersion === current.version.version ? last.requestId : null;
+    const byRequest = last && (last.via === "promotion" || last.via === "emergency" || last.via === "rollout") && last.toVersion === current.version.version ? last.requestId : null;
     const applied = byRequest ? await tx.promotionRequest.findFirst({ where: { id: byRequest, status: "applied" }, include: { model: true, version: { select: { version: true } } } }) : null;
     await moveAlias(tx, { model, alias, target: { id: version.id, version: version.version }, actor, reason: input.comment, via: "rollback", requestId: applied?.id ?? null, action: "alias.rollback" });
     if (applied) await transition(tx, { actor, request: applied, to: "rolled-back", reason: `${actorFields(actor).actorLabel} rolled ${model.name}@${alias} back to v${version.version}: ${input.comment}`, comment: input.comment });
+    // A rollout still watching the version rolled back away from has nothing left to watch.
+    if (applied) await endWatch(tx, { requestId: applied.id, actor, reason: `${actorFields(actor).actorLabel} rolled ${model.name}@${alias} back to v${version.version} by hand: ${input.comment}` });
     await notifyRolledBack(tx, { model, alias, from: current.version.version, to: version.version, by: actorFields(actor).actorLabel, comment: input.comment, request: applied });
     await emitWebhookEvent(tx, { event: "promotion.rolled_back", actor, model, alias, previousVersion: current.version.version, newVersion: version.version, request: applied, data: { comment: input.comment } });
     await reevaluateModel(tx, { modelId: model.id, actor: SYSTEM, now });

@@ -78,7 +78,7 @@ export async function applyDecision(tx: Tx, o: { rollout: RolloutRow; decision: 
 
 /** The evidence kept with an incident: the judgement that showed the breach, with its values and windows. */
 function evidenceOf(a?: Assessment): Record<string, unknown> {
-  return a ? { window: a.record.window, rollback: a.record.rollback, verdict: { outcome: a.record.verdict.outcome, score: a.record.verdict.score, metrics: a.record.verdict.metrics } } : {};
+  return a ? { window: a.record.window, rollback: a.record.rollback, verdict: { outcome: a.record.verdict.outcome, score: a.record.verdict.score, metrics: a.record.verdict.metrics }, charts: a.charts } : {};
 }
 
 /** @champion moves to the challenger in one transaction with its audit event; @challenger is cleared; the request is applied. */
@@ -111,8 +111,14 @@ async function watchRollback(tx: Tx, o: { rollout: RolloutRow; actor: Actor; now
   const model = { id: r.model.id, name: r.model.name, teamId: r.model.teamId };
   const before = { status: r.status, stepIndex: r.stepIndex, trafficPercent: r.trafficPercent };
   const holder = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: r.alias } } });
-  const canRepoint = r.championVersionId !== null && r.championVersion !== null && holder?.versionId === r.challengerVersionId;
-  const reason = canRepoint ? `${o.reason} @${r.alias} is back on v${r.championVersion}.` : `${o.reason} ${r.championVersionId ? `@${r.alias} no longer points at v${r.challengerVersion}, so it was left as it is.` : "There is no previous champion to go back to."}`;
+  const previous = r.championVersionId ? await tx.modelVersion.findUnique({ where: { id: r.championVersionId }, select: { status: true } }) : null;
+  const canRepoint = r.championVersionId !== null && r.championVersion !== null && previous?.status === "ready" && holder?.versionId === r.challengerVersionId;
+  const why = !r.championVersionId
+    ? "There is no previous champion to go back to."
+    : holder?.versionId !== r.challengerVersionId
+      ? `@${r.alias} no longer points at v${r.challengerVersion}, so it was left as it is.`
+      : `v${r.championVersion} has been archived, so @${r.alias} stays on v${r.challengerVersion}: act on the incident by hand.`;
+  const reason = canRepoint ? `${o.reason} @${r.alias} is back on v${r.championVersion}.` : `${o.reason} ${why}`;
   if (canRepoint) {
     await moveAlias(tx, { model, alias: r.alias, target: { id: r.championVersionId!, version: r.championVersion! }, actor: o.actor, reason, via: "rollback", requestId: r.requestId, action: "alias.rollback" });
     const request = await tx.promotionRequest.findUniqueOrThrow({ where: { id: r.requestId }, include: { model: true } });

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { listDimensions, readRollups, type RollupView } from "@/lib/metrics/read";
-import { agreement, judgeWindow, sideOf, stableDays, type Agreement, type Baseline, type MetricSeries, type RollupRow } from "./judge";
+import { agreement, bucketPoints, judgeWindow, sideOf, stableDays, type Agreement, type Baseline, type MetricSeries, type RollupRow } from "./judge";
 import type { Judgement } from "./machine";
 import { formatDuration, seriesKey, type RolloutPlan } from "./plan";
 
@@ -9,9 +9,13 @@ const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** How far before the rollout the champion's own traffic is looked for, when it serves nothing in the window. */
 const BASELINE_LOOKBACK_MS = DAY;
+/** Groups of a groupBy criterion's dimension that are judged (the first, in order of their dimensions). */
+export const MAX_GROUPS = 20;
 
 export type Assessment = {
   judgement: Judgement;
+  /** For each breached criterion, both versions' values per bucket over the window: an incident's chart data. */
+  charts: Record<string, { challenger: { at: string; value: number }[]; champion: { at: string; value: number }[] }>;
   /** What is stored on the rollout and shown: the window, every metric's judgement, stability and agreement. */
   record: {
     at: string;
@@ -64,7 +68,8 @@ export async function assessRollout(tx: Tx, r: AssessedRollout, now: Date): Prom
     const entry: MetricSeries = { challenger, champion };
     if (c.groupBy) {
       const groups = { challenger: new Map<string, RollupRow[]>(), champion: r.championVersionId ? new Map<string, RollupRow[]>() : null };
-      for (const d of await listDimensions(tx, { modelId: r.modelId, metric: c.metric, versionIds, from: readFrom, to: now })) {
+      // A bounded number of groups keeps a tick's work bounded whatever a sender puts in its dimensions.
+      for (const d of (await listDimensions(tx, { modelId: r.modelId, metric: c.metric, versionIds, from: readFrom, to: now })).slice(0, MAX_GROUPS)) {
         const group = d.dimensions[c.groupBy];
         if (group === undefined) continue;
         const grouped = await read(c.metric, d.dims);
@@ -84,8 +89,14 @@ export async function assessRollout(tx: Tx, r: AssessedRollout, now: Date): Prom
   const { verdict, rollback, breaches } = judgeWindow(plan, series, from, now, baseline);
   const stable = shadowDays > 0 ? stableDays(plan, series, r.stepStartedAt, now, shadowDays) : null;
   const agreed = step?.phase === "shadow" && !watching ? await liveOfflineAgreement(tx, r, from, now) : [];
+  const charts: Assessment["charts"] = {};
+  for (const c of plan.criteria.filter((k) => !k.groupBy && breaches.some((b) => b.metric === k.metric))) {
+    const s = series.get(seriesKey(c))!;
+    charts[c.metric] = { challenger: bucketPoints(c, s.challenger, from, now), champion: bucketPoints(c, s.champion ?? [], baseline.get(c.metric)?.from ?? from, now) };
+  }
   return {
     judgement: { verdict, breaches, stableDays: stable?.days ?? null },
+    charts,
     record: {
       at: now.toISOString(),
       window: { from: from.toISOString(), to: now.toISOString() },

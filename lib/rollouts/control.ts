@@ -95,6 +95,10 @@ export async function decideCheckpoint(opts: { actor: Actor | null; id: string; 
     const wanted = plan.checkpoints.filter((c) => c.key === r.waitingFor);
     const roles = [...new Set(actor.grants.filter((g) => wanted.some((c) => c.role === g.role) && (g.teamId === null || g.teamId === r.model.teamId)).map((g) => g.role))];
     if (!roles.length || !can(actor, "registry.read", r.model.teamId)) throw forbidden(`This checkpoint needs ${wanted.map(describeCheckpoint).join(" and ")} for ${r.model.name}'s team; you hold none of these roles.`);
+    // Separation of duties, as for the request's own approvals.
+    const request = await tx.promotionRequest.findUniqueOrThrow({ where: { id: r.requestId }, select: { requesterId: true, version: { select: { registeredById: true } } } });
+    if (request.requesterId === actor.userId) throw forbidden("You requested this promotion; someone else must decide at its checkpoints (separation of duties).");
+    if (input.decision === "approve" && request.version.registeredById === actor.userId) throw forbidden(`You registered v${r.challengerVersion}; someone else must approve its rollout (separation of duties).`);
     const earlier = await tx.rolloutDecision.findFirst({ where: { rolloutId: r.id, checkpoint: r.waitingFor, userId: actor.userId } });
     if (earlier) throw conflict("You already decided at this checkpoint; another person must add their approval.");
     let signature = null;

@@ -3,22 +3,12 @@
  * kind defines it), the Kayenta-style judgement of every criterion, shadow stability by day, and live-versus-offline
  * agreement. Pure: the caller reads the rollups and passes them in.
  */
+import type { RollupFigures } from "@/lib/metrics/aggregate";
 import { judgeMetric, scoreVerdict, type Bound, type MetricJudgement, type Side, type Verdict } from "@/lib/stats";
 import { seriesKey, type PlanCriterion, type RolloutPlan } from "./plan";
 
-export type RollupRow = {
-  bucket: Date;
-  count: number;
-  sum: number;
-  min: number | null;
-  max: number | null;
-  p50Sum: number;
-  p95Sum: number;
-  p99Sum: number;
-  pWeight: number;
-  numerator: number;
-  denominator: number;
-};
+/** A minute rollup as judgement reads it (items, how many were sent, plays no part). */
+export type RollupRow = Omit<RollupFigures, "items"> & { bucket: Date };
 type Aggregate = Omit<RollupRow, "bucket">;
 
 /** Samples per side are capped so the Hodges-Lehmann interval stays cheap over a week-long shadow phase. */
@@ -59,23 +49,29 @@ export function valueOf(c: Pick<PlanCriterion, "kind" | "quantile">, a: Aggregat
   return a.count > 0 ? a.sum / a.count : null;
 }
 
-/** One side of a comparison over [from, to): a value per sample-width bucket, and the pooled value. */
-export function sideOf(c: Pick<PlanCriterion, "kind" | "quantile">, rows: readonly RollupRow[], from: Date, to: Date): Side {
+/** A criterion's value per sample-width bucket of [from, to), with the bucket's start: the points a chart draws. */
+export function bucketPoints(c: Pick<PlanCriterion, "kind" | "quantile">, rows: readonly RollupRow[], from: Date, to: Date): { at: string; value: number }[] {
   const width = sampleWidthMs(to.getTime() - from.getTime());
   const groups = new Map<number, RollupRow[]>();
-  const inside = rows.filter((r) => r.bucket >= from && r.bucket < to);
-  for (const r of inside) {
+  for (const r of rows) {
+    if (r.bucket < from || r.bucket >= to) continue;
     const k = Math.floor((r.bucket.getTime() - from.getTime()) / width);
     const g = groups.get(k);
     if (g) g.push(r);
     else groups.set(k, [r]);
   }
-  const samples = [...groups.keys()].sort((a, b) => a - b).flatMap((k) => {
-    const v = valueOf(c, combine(groups.get(k)!));
-    return v === null || !Number.isFinite(v) ? [] : [v];
-  });
-  const pooled = valueOf(c, combine(inside));
-  return { samples, value: pooled !== null && Number.isFinite(pooled) ? pooled : null };
+  return [...groups.keys()]
+    .sort((a, b) => a - b)
+    .flatMap((k) => {
+      const v = valueOf(c, combine(groups.get(k)!));
+      return v === null || !Number.isFinite(v) ? [] : [{ at: new Date(from.getTime() + k * width).toISOString(), value: v }];
+    });
+}
+
+/** One side of a comparison over [from, to): a value per sample-width bucket, and the pooled value. */
+export function sideOf(c: Pick<PlanCriterion, "kind" | "quantile">, rows: readonly RollupRow[], from: Date, to: Date): Side {
+  const pooled = valueOf(c, combine(rows.filter((r) => r.bucket >= from && r.bucket < to)));
+  return { samples: bucketPoints(c, rows, from, to).map((p) => p.value), value: pooled !== null && Number.isFinite(pooled) ? pooled : null };
 }
 
 export type MetricSeries = {

@@ -30,13 +30,20 @@ export function planOf(r: { plan: unknown }): RolloutPlan {
 
 /**
  * A production request reached rolling-out: the rollout starts at its first step, with @challenger pointing at the
- * candidate, in the same transaction.
+ * candidate, in the same transaction. Returns null when another alias of the model is rolling out (see below).
  */
 export async function startRollout(
   tx: Tx,
   o: { request: { id: string; number: number; alias: string; versionId: string; version: { version: number }; model: ModelRef }; policy: RolloutPolicy; signature: boolean; actor: Actor; now: Date },
-): Promise<string> {
+): Promise<string | null> {
   const r = o.request;
+  // The serving contract is one traffic split per model: a rollout of another alias (another stage) must finish
+  // first. The request stays rolling-out, and the scheduler starts its rollout once the other one has ended.
+  const other = await tx.rollout.findFirst({ where: { modelId: r.model.id, alias: { not: r.alias }, status: { in: ["running", "paused", "waiting", "watching"] } }, select: { number: true, alias: true } });
+  if (other) {
+    await tx.promotionRequest.update({ where: { id: r.id }, data: { statusReason: `Approved; its rollout starts when rollout ${other.number} of @${other.alias} has finished (one rollout per model at a time).` } });
+    return null;
+  }
   const plan = buildPlan(o.policy, { signature: o.signature });
   const holder = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: r.model.id, name: r.alias } }, include: { version: { select: { id: true, version: true } } } });
   const first = modeOf(plan, 0);
@@ -118,6 +125,14 @@ export async function endRollout(tx: Tx, o: { rolloutId: string; status: Extract
 export async function endRolloutOfRequest(tx: Tx, o: { requestId: string; actor: Actor; reason: string; now: Date }): Promise<void> {
   const r = await tx.rollout.findUnique({ where: { requestId: o.requestId }, select: { id: true } });
   if (r) await endRollout(tx, { rolloutId: r.id, status: "aborted", actor: o.actor, reason: o.reason, now: o.now });
+}
+
+/** A manual rollback of the alias a completed rollout moved ends its watch window (there is nothing left to watch). */
+export async function endWatch(tx: Tx, o: { requestId: string; actor: Actor; reason: string }): Promise<void> {
+  const r = await tx.rollout.findUnique({ where: { requestId: o.requestId }, include: { model: true } });
+  if (!r || r.status !== "watching") return;
+  const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: "rolled-back", endedAt: new Date(), statusReason: o.reason } });
+  await recordTransition(tx, { rollout: { ...updated, model: r.model }, kind: "watch-ended", event: "rollout.rolled_back", actor: o.actor, reason: o.reason, before: { status: r.status, stepIndex: r.stepIndex, trafficPercent: r.trafficPercent } });
 }
 
 /** Opens an incident for an automatic rollback, with the criteria and the data that showed the breach. */

@@ -215,6 +215,10 @@ describe.skipIf(!hasDb)("rollouts in PostgreSQL", () => {
     // A later tick of the same scheduler runs; the same tick again does not.
     expect((await tickRollouts({ now: at(61), name, everyMs: 10_000, only: [rollout.id] })).ran).toBe(true);
     expect((await tickRollouts({ now: at(61), name, everyMs: 10_000, only: [rollout.id] })).ran).toBe(false);
-    expect(HOUR).toBe(60 * MINUTE);
+    expect((await tickRollouts({ now: new Date(at(61).getTime() + 4_000), name, everyMs: 10_000, only: [rollout.id] })).ran).toBe(false);
+    // A longer period set later (or on another instance) does not starve the scheduler.
+    expect((await tickRollouts({ now: at(92), name, everyMs: HOUR, only: [rollout.id] })).ran).toBe(true);
+    expect((await tickRollouts({ now: at(93), name, everyMs: HOUR, only: [rollout.id] })).ran).toBe(false);
+    expect((await tickRollouts({ now: at(93), name, everyMs: 10_000, only: [rollout.id] })).ran).toBe(true);
   });
 });

@@ -10,7 +10,7 @@ import { ACTIVE_STATUSES, decideRollout, type CheckpointTally, type RolloutState
 
 /**
  * The scheduler: every tick, each active rollout is judged and moved on by the state machine. A tick runs exactly
- * once across all instances: whoever first records the tick's number in scheduler_ticks runs it, the others skip.
+ * once across all instances: whoever first records its run in scheduler_ticks runs it, the others skip.
  * Each rollout is handled in its own transaction under its model's lock, re-read inside the lock, so even two ticks
  * racing on one rollout cannot advance it twice.
  */
@@ -22,7 +22,7 @@ export function tickMs(): number {
   return env().GATEHOUSE_ROLLOUT_TICK_SECONDS * 1000;
 }
 
-export function stateOf(r: RolloutRow): RolloutState {
+export function stateOf(r: Pick<RolloutRow, "status" | "stepIndex" | "stepStartedAt" | "pausedAt" | "pausedSeconds" | "waitingFor" | "watchUntil">): RolloutState {
   return { status: r.status as RolloutState["status"], stepIndex: r.stepIndex, stepStartedAt: r.stepStartedAt, pausedAt: r.pausedAt, pausedSeconds: r.pausedSeconds, waitingFor: r.waitingFor, watchUntil: r.watchUntil };
 }
 
@@ -63,12 +63,16 @@ export async function stepRollout(id: string, now: Date = new Date()): Promise<{
   });
 }
 
-/** Records `tick` as run by this caller; false when another instance (or an earlier call) already ran it. */
-export async function claimTick(name: string, tick: number, now: Date): Promise<boolean> {
+/**
+ * Records a run of scheduler `name` at `now`; false when one already ran less than half a period ago (another
+ * instance, or an earlier call). Judged by time, not by tick number, so a changed period or instances with
+ * different settings never starve each other.
+ */
+export async function claimTick(name: string, tick: number, now: Date, everyMs: number): Promise<boolean> {
   const rows = await db.$queryRaw<{ tick: bigint }[]>`
     INSERT INTO scheduler_ticks (name, tick, ran_at) VALUES (${name}, ${BigInt(tick)}, ${now})
     ON CONFLICT (name) DO UPDATE SET tick = EXCLUDED.tick, ran_at = EXCLUDED.ran_at
-    WHERE scheduler_ticks.tick < EXCLUDED.tick
+    WHERE scheduler_ticks.ran_at <= EXCLUDED.ran_at - make_interval(secs => ${everyMs / 2000})
     RETURNING tick`;
   return rows.length === 1;
 }
@@ -81,9 +85,10 @@ export type TickResult = { ran: boolean; tick: number; rollouts: { id: string; n
  */
 export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: number; only?: readonly string[] } = {}): Promise<TickResult> {
   const now = o.now ?? new Date();
-  const tick = Math.floor(now.getTime() / (o.everyMs ?? tickMs()));
+  const everyMs = o.everyMs ?? tickMs();
+  const tick = Math.floor(now.getTime() / everyMs);
   const result: TickResult = { ran: false, tick, rollouts: [], failed: [] };
-  if (!(await claimTick(o.name ?? SCHEDULER, tick, now))) return result;
+  if (!(await claimTick(o.name ?? SCHEDULER, tick, now, everyMs))) return result;
   result.ran = true;
   await adoptWaitingRequests(now);
   const active = await db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] }, ...(o.only ? { id: { in: [...o.only] } } : {}) }, select: { id: true, number: true }, orderBy: { startedAt: "asc" } });

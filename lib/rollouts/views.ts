@@ -68,7 +68,7 @@ function summary(r: Row, now: Date): RolloutSummary {
     statusReason: r.statusReason,
     mode: r.mode,
     trafficPercent: r.trafficPercent,
-    step: live && step ? { index: r.stepIndex, of: plan.steps.length, label: describeStep(plan, r.stepIndex), heldMs: heldMs(stateOf(r as never), now), holdMs: step.holdMs } : null,
+    step: live && step ? { index: r.stepIndex, of: plan.steps.length, label: describeStep(plan, r.stepIndex), heldMs: heldMs(stateOf(r), now), holdMs: step.holdMs } : null,
     waitingFor: r.waitingFor ? plan.checkpoints.filter((c) => c.key === r.waitingFor).map(describeCheckpoint).join(" and ") : null,
     verdict: record ? { outcome: record.verdict.outcome, score: record.verdict.score, explanation: record.verdict.explanation } : null,
     request: { id: r.request.id, number: r.request.number, stage: r.request.stage, status: r.request.status },

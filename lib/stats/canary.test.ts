@@ -86,6 +86,14 @@ describe("judgeMetric against a champion", () => {
 
   // Counts with ties across the samples: p is just under 0.05 but the interval's lower end is 0 (R: p =
   // 0.047742348199548888, interval −7.8815305354994176e-05 to 3.0000373892587242), so the shift is not established.
+  it("passes when the buckets shift one way and the pooled values the other (a few heavy buckets)", () => {
+    const lower = Array.from({ length: 20 }, (_, i) => 90 + (i % 5));
+    const higher = Array.from({ length: 20 }, (_, i) => 100 + (i % 5));
+    const j = judgeMetric({ metric: "latency_ms", direction: "lower", critical: true, bound: { relative: 5 }, challenger: { samples: lower, value: 110 }, champion: { samples: higher, value: 100 } });
+    expect(j).toMatchObject({ outcome: "pass", failed: false });
+    expect(j.explanation).toMatch(/shift the other way/);
+  });
+
   it("needs the interval to exclude 0 as well as p below 1 − confidence", () => {
     const j = judgeMetric(input({
       metric: "timeouts", bound: { absolute: 0.5 },

@@ -96,7 +96,10 @@ export function judgeMetric(input: MetricJudgeInput): MetricJudgement {
   const harm = direction === "higher" ? -d : d;
   const allowance = kind === "absolute" ? bound.absolute! : (bound.relative! / 100) * Math.abs(h!);
   const significant = pValue < 1 - confidence && (interval.lower > 0 || interval.upper < 0);
-  const failed = significant && harm > allowance;
+  // The samples' shift must point the same way as the pooled difference: buckets significantly better while the
+  // pooled value is worse (a few heavy buckets) is no evidence of harm.
+  const agrees = interval.lower > 0 ? d > 0 : d < 0;
+  const failed = significant && agrees && harm > allowance;
   const outcome: MetricOutcome = failed ? (d > 0 ? "high" : "low") : "pass";
 
   const size = kind === "relative" && base.relativeEffect !== null ? `${num(Math.abs(d))} (${pct(Math.abs(base.relativeEffect))})` : num(Math.abs(d));
@@ -104,6 +107,7 @@ export function judgeMetric(input: MetricJudgeInput): MetricJudgement {
   const evidence = `${pText(pValue)}; ${num(confidence * 100)}% interval of the shift ${num(interval.lower)} to ${num(interval.upper)}`;
   const test = significant
     ? failed ? `the difference is significant (${evidence}), so it fails as too ${outcome}`
+      : !agrees ? `the buckets shift the other way from the pooled values (${evidence}), so it passes`
       : harm < 0 ? `it is significantly better (${evidence}), so it passes`
       : `the difference is significant (${evidence}) but within the allowance, so it passes`
     : pValue < 1 - confidence ? `the difference is not significant (${evidence}, which includes 0), so it passes`
