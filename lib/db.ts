@@ -36,10 +36,11 @@ export const db: PrismaClient = new Proxy({} as PrismaClient, {
  * reads the newest event after taking its lock, and a snapshot taken before the lock (REPEATABLE READ) would
  * read a stale one.
  */
-export async function transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> {
+export async function transaction<T>(fn: (tx: Tx) => Promise<T>, opts: { changesServing?: (result: T) => boolean } = {}): Promise<T> {
   const result = await db.$transaction(fn, { isolationLevel: "ReadCommitted", maxWait: 10_000, timeout: 30_000 });
   // The serving fast path in this process (scripts/lib/serving.mjs) drops its snapshot at once; other instances
-  // hear of the change through PostgreSQL NOTIFY (see lib/audit/record.ts).
-  (globalThis as { gatehouseServing?: { invalidate(): void } }).gatehouseServing?.invalidate();
+  // hear of the change through PostgreSQL NOTIFY (see lib/audit/record.ts). Writes that cannot change an alias or
+  // routing answer (metrics, a rollout's judgement) say so, and the snapshot stays.
+  if (opts.changesServing?.(result) ?? true) (globalThis as { gatehouseServing?: { invalidate(): void } }).gatehouseServing?.invalidate();
   return result;
 }

@@ -3,7 +3,7 @@ import { createHash } from "node:crypto";
 import { AppError, badRequest, notFound } from "@/lib/api/errors";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
-import { db, type Tx } from "@/lib/db";
+import { transaction, type Tx } from "@/lib/db";
 import { acceptedVersions, loadAcceptance, refusedItems } from "./accepted";
 import { pgArray, toMetricRows, type RawColumns, type RollupRow } from "./aggregate";
 import { ZIdempotencyKey, ZMetricBatchEnvelope } from "./schemas";
@@ -24,8 +24,8 @@ export async function ingestMetrics(opts: { actor: Actor | null; model: string; 
   if (problems.length) throw batchError(problems, raw.length);
   const now = (opts.now ?? new Date()).getTime();
   const bodyHash = key ? (opts.bodyHash ?? createHash("sha256").update(JSON.stringify(opts.input)).digest("hex")) : "";
-  // Not lib/db's transaction(): that one also drops the serving snapshot, which metrics never change.
-  return db.$transaction(
+  // Metrics never change an alias or routing answer: the serving snapshot stays.
+  return transaction(
     async (tx) => {
       const model = await findModelForMetrics(tx, actor, opts.model);
       const response: IngestResult = { accepted: items.length, replayed: false, model: model.name, counts: countKinds(items) };
@@ -42,7 +42,7 @@ export async function ingestMetrics(opts: { actor: Actor | null; model: string; 
       await upsertRollups(tx, model.id, rollups);
       return response;
     },
-    { isolationLevel: "ReadCommitted", maxWait: 10_000, timeout: 30_000 },
+    { changesServing: () => false },
   );
 }
 

@@ -60,7 +60,7 @@ export async function stepRollout(id: string, now: Date = new Date()): Promise<{
     await storeAssessment(tx, r, assessment, now);
     await applyDecision(tx, { rollout: r, decision, actor: SYSTEM, now, assessment });
     return { action: decision.action, reason: decision.reason };
-  });
+  }, { changesServing: (done) => done !== null && done.action !== "hold" });
 }
 
 /**
