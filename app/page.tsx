@@ -1,5 +1,7 @@
 import Link from "next/link";
 import { SystemStatus } from "@/components/home/system-status";
+import { RolloutTable } from "@/components/rollouts/rollout-table";
+import { listRollouts } from "@/lib/rollouts/views";
 import { Card, EmptyState, PageHeader } from "@/components/ui/layout";
 import { linkStyles } from "@/components/ui/styles";
 import { checkPagePermission } from "@/lib/auth/actor";
@@ -20,10 +22,11 @@ export default async function HomePage() {
   const actor = gate.actor;
   const me = await describeActor(actor);
   const admin = can(actor, "users.manage");
-  const [activity, inbox, mine] = await Promise.all([
+  const [activity, inbox, mine, rollouts] = await Promise.all([
     recentActivity({ actor, limit: 8 }),
     approvalsInbox({ actor }),
     actor.kind === "user" ? listPromotions({ actor, query: { requester: "me", open: "true", limit: 6 } }) : { items: [] },
+    listRollouts({ actor, query: { status: "active", limit: 5 } }),
   ]);
   return (
     <>
@@ -32,6 +35,22 @@ export default async function HomePage() {
         description="Gatehouse governs how model versions move from development to staging to production: gates, sign-offs by named roles, alias changes and rollbacks, each on the audit trail."
       />
       <div className="grid gap-6 lg:grid-cols-3">
+        <Card title="Active rollouts" className="lg:col-span-3">
+          {rollouts.items.length === 0 ? (
+            <EmptyState title="No rollout is live" action={<Link className={linkStyles} href="/rollouts">All rollouts</Link>}>
+              A rollout starts when a production promotion is approved: shadow, canary or blue-green, judged on live traffic against the champion.
+            </EmptyState>
+          ) : (
+            <>
+              <RolloutTable caption="Active rollouts" items={rollouts.items} />
+              <p className="mt-3 text-sm">
+                <Link className={linkStyles} href="/rollouts">
+                  All rollouts
+                </Link>
+              </p>
+            </>
+          )}
+        </Card>
         <Card title="Recent versions" className="lg:col-span-2">
           {activity.versions.length === 0 ? (
             <EmptyState title="No models registered yet" action={<Link className={linkStyles} href="/models">Browse models</Link>}>

@@ -2,27 +2,8 @@ import { Badge, Card } from "@/components/ui/layout";
 import { Time } from "@/components/ui/time";
 import { formatDuration } from "@/lib/policy/duration";
 import type { RolloutView } from "@/lib/rollouts/views";
+import { OUTCOME_LABELS, OUTCOME_TONES, STATUS_TONES } from "./tones";
 
-const STATUS_TONES: Record<string, "neutral" | "good" | "warn" | "bad" | "info"> = {
-  running: "info",
-  paused: "warn",
-  waiting: "warn",
-  watching: "good",
-  completed: "good",
-  "rolled-back": "bad",
-  aborted: "neutral",
-};
-const OUTCOME_TONES: Record<string, "neutral" | "good" | "warn" | "bad" | "info"> = {
-  pass: "good",
-  marginal: "warn",
-  fail: "bad",
-  high: "bad",
-  low: "bad",
-  "no-data": "neutral",
-  "too-little-data": "neutral",
-  "no-champion": "neutral",
-};
-const OUTCOME_LABELS: Record<string, string> = { "no-data": "no data", "too-little-data": "too little data", "no-champion": "no champion" };
 const label = (o: string) => OUTCOME_LABELS[o] ?? o;
 const num = (v: number | null) => (v === null ? "—" : Number(v.toPrecision(4)).toString());
 

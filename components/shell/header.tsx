@@ -11,6 +11,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/models", label: "Models", permission: "registry.read" },
   { href: "/promotions", label: "Promotions", permission: "registry.read" },
   { href: "/approvals", label: "Approvals", permission: "registry.read" },
+  { href: "/rollouts", label: "Rollouts", permission: "registry.read" },
   { href: "/policies", label: "Policy", permission: "registry.read" },
   { href: "/audit", label: "Audit", permission: "audit.read" },
   { href: "/admin/users", label: "Users", permission: "users.manage" },

@@ -60,6 +60,8 @@ const pages: { path: string; who: "admin" | "viewer" | "engineer" | "lead" | "au
   { path: "/audit", who: "auditor", label: "audit log" },
   { path: "/promotions/1/evidence", who: "auditor", label: "evidence bundle (demo #1)" },
   { path: "/models/fraud-detector/aliases/staging", who: "viewer", label: "alias history" },
+  { path: "/rollouts", who: "viewer", label: "rollouts" },
+  { path: "/incidents", who: "viewer", label: "incidents" },
 ];
 
 for (const scheme of ["light", "dark"] as const) {

@@ -5,6 +5,7 @@ import { ZListNotificationsQuery, ZMarkReadInput, ZUpdatePreferencesInput } from
 import { ZGatesQuery, ZPolicyVersionQuery, ZPutPolicyInput, ZValidatePolicyInput } from "@/lib/policy/schemas";
 import { ZMetricBatch } from "@/lib/metrics/schemas";
 import { ZCheckpointInput, ZIncidentActionInput, ZIncidentsQuery, ZRolloutControlInput, ZRolloutsQuery } from "@/lib/rollouts/schemas";
+import { ZRolloutSeriesQuery } from "@/lib/rollouts/series-schemas";
 import { ZCommentInput, ZDecisionInput, ZListPromotionsQuery, ZRequestPromotionInput, ZRollbackInput } from "@/lib/promotions/schemas";
 import { ZAuditExportQuery, ZAuditQuery } from "@/lib/audit/schemas";
 import { ZReportInput, ZReportsQuery } from "@/lib/registry/report-schemas";
@@ -88,6 +89,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v1/models/{name}/metrics", summary: "Ingest live metrics: up to 10,000 points, windows and counter pairs, all or nothing (Idempotency-Key header)", permission: "metrics.write", body: ZMetricBatch },
   { method: "get", path: "/api/v1/rollouts", summary: "Rollouts, newest first (model, status=active or a status; cursor)", permission: "registry.read", query: ZRolloutsQuery },
   { method: "get", path: "/api/v1/rollouts/{id}", summary: "One rollout (id or number): plan, step, traffic, latest verdict, events, checkpoint decisions, incidents", permission: "registry.read" },
+  { method: "get", path: "/api/v1/rollouts/{id}/series", summary: "Chart data of one metric (metric=, range=hour|day|all, dims=): both versions per minute downsampled to 1,000 points, thresholds, step, pause and checkpoint markers, traffic and score over time; without metric, the metrics to chart", permission: "registry.read", query: ZRolloutSeriesQuery },
   { method: "post", path: "/api/v1/rollouts/{id}/pause", summary: "Pause a running rollout (ml-lead), with a comment; rollback criteria still apply", permission: "rollouts.control", body: ZRolloutControlInput },
   { method: "post", path: "/api/v1/rollouts/{id}/resume", summary: "Resume a paused rollout (ml-lead), with a comment; paused time does not count towards holds", permission: "rollouts.control", body: ZRolloutControlInput },
   { method: "post", path: "/api/v1/rollouts/{id}/advance", summary: "Advance early to the next step (ml-lead), with a comment; never past an approval checkpoint", permission: "rollouts.control", body: ZRolloutControlInput },

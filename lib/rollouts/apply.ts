@@ -32,12 +32,12 @@ export async function applyDecision(tx: Tx, o: { rollout: RolloutRow; decision: 
         where: { id: r.id },
         data: { status: "running", stepIndex: d.toStep, mode: next.mode, trafficPercent: next.percent, stepStartedAt: now, pausedAt: null, pausedSeconds: 0, waitingFor: null, statusReason: reason },
       });
-      await recordTransition(tx, { rollout: { ...updated, model }, kind: "advanced", event: "rollout.advanced", actor, reason, before });
+      await recordTransition(tx, { rollout: { ...updated, model }, kind: "advanced", event: "rollout.advanced", actor, reason, before, at: now });
       return;
     }
     case "wait": {
       const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: "waiting", waitingFor: d.checkpoint, pausedAt: null, statusReason: reason } });
-      await recordTransition(tx, { rollout: { ...updated, model }, kind: "waiting", event: "rollout.waiting", actor, reason, before, extra: { checkpoint: d.checkpoint } });
+      await recordTransition(tx, { rollout: { ...updated, model }, kind: "waiting", event: "rollout.waiting", actor, reason, before, extra: { checkpoint: d.checkpoint }, at: now });
       const wanted = plan.checkpoints.filter((c) => c.key === d.checkpoint);
       const grants = await tx.roleGrant.findMany({ where: { role: { in: wanted.map((c) => c.role) }, OR: [{ teamId: null }, { teamId: model.teamId }], user: { active: true } }, select: { userId: true } });
       await notify(tx, {
@@ -64,7 +64,7 @@ export async function applyDecision(tx: Tx, o: { rollout: RolloutRow; decision: 
       return watchRollback(tx, { rollout: r, actor, now, reason: d.reason, breaches: d.breaches, assessment: o.assessment });
     case "end-watch": {
       const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: "completed", endedAt: now, statusReason: d.reason } });
-      await recordTransition(tx, { rollout: { ...updated, model }, kind: "watch-ended", event: null, actor, reason: d.reason, before });
+      await recordTransition(tx, { rollout: { ...updated, model }, kind: "watch-ended", event: null, actor, reason: d.reason, before, at: now });
       return;
     }
     case "abort": {
@@ -94,7 +94,7 @@ async function completeRollout(tx: Tx, o: { rollout: RolloutRow; actor: Actor; n
     where: { id: r.id },
     data: { status: watchUntil ? "watching" : "completed", mode: "none", trafficPercent: 100, waitingFor: null, pausedAt: null, completedAt: o.now, watchUntil, endedAt: watchUntil ? null : o.now, statusReason: o.reason },
   });
-  await recordTransition(tx, { rollout: { ...updated, model }, kind: "completed", event: "rollout.completed", actor: o.actor, reason: o.reason, before: { status: r.status, stepIndex: r.stepIndex, trafficPercent: r.trafficPercent }, extra: { alias: `${model.name}@${r.alias}`, previousVersion: previous?.version ?? null, watchUntil: watchUntil?.toISOString() ?? null } });
+  await recordTransition(tx, { rollout: { ...updated, model }, kind: "completed", event: "rollout.completed", actor: o.actor, reason: o.reason, before: { status: r.status, stepIndex: r.stepIndex, trafficPercent: r.trafficPercent }, extra: { alias: `${model.name}@${r.alias}`, previousVersion: previous?.version ?? null, watchUntil: watchUntil?.toISOString() ?? null }, at: o.now });
   const moved = `${model.name}@${r.alias} moved from ${previous ? `v${previous.version}` : "nothing"} to v${r.challengerVersion} after the ${plan.strategy} rollout.`;
   if (request.status === "rolling-out") {
     await transition(tx, { actor: o.actor, request, to: "applied", reason: moved, data: { fromVersion: previous?.version ?? null } });
@@ -125,6 +125,6 @@ async function watchRollback(tx: Tx, o: { rollout: RolloutRow; actor: Actor; now
     if (request.status === "applied") await transition(tx, { actor: o.actor, request, to: "rolled-back", reason: `Rolled back inside the watch window: ${o.reason}` });
   }
   const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: canRepoint ? "rolled-back" : "completed", endedAt: o.now, statusReason: reason } });
-  await recordTransition(tx, { rollout: { ...updated, model }, kind: "watch-rolled-back", event: "rollout.rolled_back", actor: o.actor, reason, before });
+  await recordTransition(tx, { rollout: { ...updated, model }, kind: "watch-rolled-back", event: "rollout.rolled_back", actor: o.actor, reason, before, at: o.now });
   await openIncident(tx, { rollout: { ...updated, model }, kind: "watch-rollback", breaches: o.breaches, evidence: evidenceOf(o.assessment), actor: o.actor, now: o.now });
 }

@@ -8,7 +8,7 @@ import { formatDuration, seriesKey, type RolloutPlan } from "./plan";
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 /** How far before the rollout the champion's own traffic is looked for, when it serves nothing in the window. */
-const BASELINE_LOOKBACK_MS = DAY;
+export const BASELINE_LOOKBACK_MS = DAY;
 /** Groups of a groupBy criterion's dimension that are judged (the first, in order of their dimensions). */
 export const MAX_GROUPS = 20;
 
@@ -92,7 +92,10 @@ export async function assessRollout(tx: Tx, r: AssessedRollout, now: Date): Prom
   const charts: Assessment["charts"] = {};
   for (const c of plan.criteria.filter((k) => !k.groupBy && breaches.some((b) => b.metric === k.metric))) {
     const s = series.get(seriesKey(c))!;
-    charts[c.metric] = { challenger: bucketPoints(c, s.challenger, from, now), champion: bucketPoints(c, s.champion ?? [], baseline.get(c.metric)?.from ?? from, now) };
+    // The champion over the same window, or (when it served nothing there) the baseline it was judged against.
+    const own = bucketPoints(c, s.champion ?? [], from, now);
+    const base = baseline.get(c.metric);
+    charts[c.metric] = { challenger: bucketPoints(c, s.challenger, from, now), champion: own.length || !base ? own : bucketPoints(c, base.rows, base.from, base.to) };
   }
   return {
     judgement: { verdict, breaches, stableDays: stable?.days ?? null },

@@ -57,12 +57,12 @@ export async function controlRollout(opts: { actor: Actor | null; id: string; ac
         assertCanPause(state);
         const reason = `Paused by ${actor.label}: ${input.comment}`;
         const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: "paused", pausedAt: now, waitingFor: null, statusReason: reason } });
-        await recordTransition(tx, { rollout: { ...updated, model }, kind: "paused", event: "rollout.paused", actor, reason, before });
+        await recordTransition(tx, { rollout: { ...updated, model }, kind: "paused", event: "rollout.paused", actor, reason, before, at: now });
       } else if (opts.action === "resume") {
         assertCanResume(state);
         const reason = `Resumed by ${actor.label}: ${input.comment}`;
         const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: "running", ...resumedState(state, now), statusReason: reason } });
-        await recordTransition(tx, { rollout: { ...updated, model }, kind: "resumed", event: "rollout.resumed", actor, reason, before });
+        await recordTransition(tx, { rollout: { ...updated, model }, kind: "resumed", event: "rollout.resumed", actor, reason, before, at: now });
       } else if (opts.action === "advance") {
         const decision = advanceEarly(planOf(r), state, await checkpointTally(tx, r.id));
         await applyDecision(tx, { rollout: r, decision, actor, now, comment: input.comment });

@@ -20,6 +20,7 @@ export type IncidentSummary = {
   id: string;
   number: number;
   model: string;
+  teamId: string;
   kind: string;
   status: string;
   title: string;
@@ -37,6 +38,7 @@ function summary(r: Row): IncidentSummary {
     id: r.id,
     number: r.number,
     model: r.model.name,
+    teamId: r.model.teamId,
     kind: r.kind,
     status: r.status,
     title: r.title,

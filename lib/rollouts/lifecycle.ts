@@ -69,7 +69,7 @@ export async function startRollout(
   });
   await moveAlias(tx, { model: r.model, alias: CHALLENGER_ALIAS, target: { id: r.versionId, version: r.version.version }, actor: o.actor, reason: `Rollout of request #${r.number}`, via: "rollout", requestId: r.id, action: "alias.set" });
   const reason = `${plan.strategy} rollout of ${r.model.name} v${r.version.version} against ${holder ? `v${holder.version.version}` : "no champion"} started at ${first.mode}${first.mode === "shadow" ? "" : ` ${first.percent}%`}.`;
-  await recordTransition(tx, { rollout: { ...rollout, model: r.model }, kind: "started", event: "rollout.started", actor: o.actor, reason, before: null });
+  await recordTransition(tx, { rollout: { ...rollout, model: r.model }, kind: "started", event: "rollout.started", actor: o.actor, reason, before: null, at: o.now });
   return rollout.id;
 }
 
@@ -78,10 +78,11 @@ type TransitionRollout = { id: string; number: number; status: string; stepIndex
 /** The rollout_events row, the audit event and the webhook for a change already written to the rollout. */
 export async function recordTransition(
   tx: Tx,
-  o: { rollout: TransitionRollout; kind: string; event: WebhookEvent | null; actor: Actor; reason: string; before: { status: string; stepIndex: number; trafficPercent: number } | null; extra?: Record<string, unknown> },
+  o: { rollout: TransitionRollout; kind: string; event: WebhookEvent | null; actor: Actor; reason: string; before: { status: string; stepIndex: number; trafficPercent: number } | null; extra?: Record<string, unknown>; at?: Date },
 ): Promise<void> {
   const r = o.rollout;
-  await tx.rolloutEvent.create({ data: { rolloutId: r.id, kind: o.kind, stepIndex: r.stepIndex, mode: r.mode, trafficPercent: r.trafficPercent, status: r.status, actorLabel: o.actor.label, reason: o.reason } });
+  // Stamped with the decision's clock (the scheduler's `now`), so the timeline and the charts line up with the data.
+  await tx.rolloutEvent.create({ data: { rolloutId: r.id, kind: o.kind, stepIndex: r.stepIndex, mode: r.mode, trafficPercent: r.trafficPercent, status: r.status, actorLabel: o.actor.label, reason: o.reason, ...(o.at ? { createdAt: o.at } : {}) } });
   await recordAuditEvent(tx, {
     actor: o.actor,
     action: `rollout.${o.kind}`,
@@ -118,7 +119,7 @@ export async function endRollout(tx: Tx, o: { rolloutId: string; status: Extract
   const before = { status: r.status, stepIndex: r.stepIndex, trafficPercent: r.trafficPercent };
   const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: o.status, mode: "none", trafficPercent: 0, waitingFor: null, pausedAt: null, endedAt: o.now, statusReason: o.reason } });
   await clearChallenger(tx, { rollout: { ...r, model: r.model }, actor: o.actor, why: o.status === "aborted" ? "was aborted" : "was rolled back" });
-  await recordTransition(tx, { rollout: { ...updated, model: r.model }, kind: o.kind ?? o.status, event: o.status === "aborted" ? "rollout.aborted" : "rollout.rolled_back", actor: o.actor, reason: o.reason, before });
+  await recordTransition(tx, { rollout: { ...updated, model: r.model }, kind: o.kind ?? o.status, event: o.status === "aborted" ? "rollout.aborted" : "rollout.rolled_back", actor: o.actor, reason: o.reason, before, at: o.now });
 }
 
 /** The rollout of a request that is being cancelled or superseded stops with it. */

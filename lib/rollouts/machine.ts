@@ -114,7 +114,7 @@ export function decideRollout(o: { plan: RolloutPlan; state: RolloutState; judge
   if (!step) return { action: "hold", reason: "The plan has no such step." };
   const held = heldMs(state, now);
   const v = judgement.verdict;
-  if (held < step.holdMs) return { action: "hold", reason: `Holding ${describeStep(plan, state.stepIndex)}: ${formatDuration(Math.floor(held / 1000))} of ${formatDuration(Math.round(step.holdMs / 1000))} done. ${v.explanation}` };
+  if (held < step.holdMs) return { action: "hold", reason: `Holding ${describeStep(plan, state.stepIndex)}: ${formatDuration(Math.floor(held / 60_000) * 60)} of ${formatDuration(Math.round(step.holdMs / 1000))} done. ${v.explanation}` };
   if (step.phase === "shadow" && step.stableDays > 0) {
     const stable = judgement.stableDays ?? 0;
     if (stable < step.stableDays) return { action: "hold", reason: `Shadow stable for ${stable} of the ${step.stableDays} day${step.stableDays === 1 ? "" : "s"} needed. ${v.explanation}` };

@@ -32,6 +32,8 @@ export type RolloutSummary = {
   trafficPercent: number;
   step: { index: number; of: number; label: string; heldMs: number; holdMs: number } | null;
   waitingFor: string | null;
+  /** The checkpoint waited for: its key and the roles that may decide there. */
+  checkpoint: { key: string; roles: string[] } | null;
   verdict: { outcome: string; score: number | null; explanation: string } | null;
   request: { id: string; number: number; stage: string; status: string };
   startedAt: string;
@@ -70,6 +72,7 @@ function summary(r: Row, now: Date): RolloutSummary {
     trafficPercent: r.trafficPercent,
     step: live && step ? { index: r.stepIndex, of: plan.steps.length, label: describeStep(plan, r.stepIndex), heldMs: heldMs(stateOf(r), now), holdMs: step.holdMs } : null,
     waitingFor: r.waitingFor ? plan.checkpoints.filter((c) => c.key === r.waitingFor).map(describeCheckpoint).join(" and ") : null,
+    checkpoint: r.waitingFor ? { key: r.waitingFor, roles: plan.checkpoints.filter((c) => c.key === r.waitingFor).map((c) => c.role) } : null,
     verdict: record ? { outcome: record.verdict.outcome, score: record.verdict.score, explanation: record.verdict.explanation } : null,
     request: { id: r.request.id, number: r.request.number, stage: r.request.stage, status: r.request.status },
     startedAt: r.startedAt.toISOString(),
