@@ -179,7 +179,8 @@ export function PointsTable({ caption, columns, series }: { caption: string; col
   series.forEach((points, i) => points.forEach((p) => rows.set(p.t, Object.assign([...(rows.get(p.t) ?? [])], { [i]: p.v }))));
   const sorted = [...rows.entries()].sort(([a], [b]) => a - b);
   return (
-    <div className="mt-2 max-h-64 overflow-auto">
+    // Focusable, so a keyboard can scroll it (axe: scrollable-region-focusable).
+    <div className="mt-2 max-h-64 overflow-auto" tabIndex={0} role="region" aria-label={`${caption} (table)`}>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">{caption}</caption>
         <thead>

@@ -2,7 +2,8 @@ import { Badge, Card } from "@/components/ui/layout";
 import { formatDuration } from "@/lib/policy/duration";
 import type { RolloutView } from "@/lib/rollouts/views";
 
-const STATE_TONES = { done: "good", current: "info", next: "neutral" } as const;
+const STATE_TONES = { done: "good", current: "info", next: "neutral", stopped: "bad", "not-reached": "neutral" } as const;
+const STATE_LABELS = { done: "done", current: "now", next: "next", stopped: "stopped here", "not-reached": "not reached" } as const;
 
 /** The plan as a list: each step's traffic and hold, where the rollout is, and the checkpoints between steps. */
 export function RolloutSteps({ rollout: r }: { rollout: RolloutView }) {
@@ -12,7 +13,7 @@ export function RolloutSteps({ rollout: r }: { rollout: RolloutView }) {
         {r.steps.map((s) => (
           <li key={s.index}>
             <div className="flex flex-wrap items-center gap-2">
-              <Badge tone={STATE_TONES[s.state]}>{s.state === "done" ? "done" : s.state === "current" ? "now" : "next"}</Badge>
+              <Badge tone={STATE_TONES[s.state]}>{STATE_LABELS[s.state]}</Badge>
               <span className="font-medium">
                 {s.index + 1}. {s.phase === "shadow" ? "Shadow (mirrored, 0% served)" : `${s.phase} ${s.percent}%`}
               </span>

@@ -44,7 +44,7 @@ export type RolloutSummary = {
 
 export type RolloutView = RolloutSummary & {
   plan: RolloutPlan;
-  steps: { index: number; phase: string; percent: number; holdMs: number; stableDays: number; state: "done" | "current" | "next"; checkpoints: string[] }[];
+  steps: { index: number; phase: string; percent: number; holdMs: number; stableDays: number; state: "done" | "current" | "next" | "stopped" | "not-reached"; checkpoints: string[] }[];
   judgement: Assessment["record"] | null;
   judgedAt: string | null;
   events: { kind: string; step: number; mode: string; trafficPercent: number; status: string; actor: string; reason: string; at: string }[];
@@ -91,7 +91,6 @@ export async function getRollout(opts: { actor: Actor | null; id: string; now?: 
     db.incident.findMany({ where: { rolloutId: found.id }, orderBy: { openedAt: "asc" } }),
   ]);
   const plan = planOf(r);
-  const finished = !(ACTIVE_STATUSES as readonly string[]).includes(r.status) || r.status === "watching";
   return {
     ...summary(r, opts.now ?? new Date()),
     plan,
@@ -101,7 +100,7 @@ export async function getRollout(opts: { actor: Actor | null; id: string; now?: 
       percent: s.percent,
       holdMs: s.holdMs,
       stableDays: s.stableDays,
-      state: finished && r.status !== "aborted" && r.status !== "rolled-back" ? "done" : index < r.stepIndex ? "done" : index === r.stepIndex ? "current" : "next",
+      state: stepState(r.status, r.stepIndex, index),
       checkpoints: plan.checkpoints.filter((c) => c.afterStep === index).map(describeCheckpoint),
     })),
     judgement: (r.verdict as Assessment["record"] | null) ?? null,
@@ -110,6 +109,15 @@ export async function getRollout(opts: { actor: Actor | null; id: string; now?: 
     checkpointDecisions: decisions.map((d) => ({ checkpoint: d.checkpoint, user: d.userLabel, decision: d.decision, comment: d.comment, roles: d.roles, signed: d.signature !== null, at: d.createdAt.toISOString() })),
     incidents: incidents.map((i) => ({ id: i.id, number: i.number, status: i.status, title: i.title, openedAt: i.openedAt.toISOString() })),
   };
+}
+
+/** How a step of the plan stands: passed, under way, to come, or where a rollback or abort stopped the rollout. */
+function stepState(status: string, at: number, index: number): RolloutView["steps"][number]["state"] {
+  const stopped = status === "rolled-back" || status === "aborted";
+  if (!stopped && (status === "completed" || status === "watching")) return "done";
+  if (index < at) return "done";
+  if (index === at) return stopped ? "stopped" : "current";
+  return stopped ? "not-reached" : "next";
 }
 
 /** Rollouts, newest first; `status=active` for those the scheduler still drives. Cursor-paginated by number. */
