@@ -28,4 +28,10 @@ export async function register() {
     const { failed } = await tickRollouts({ now });
     for (const f of failed) console.error(`[gatehouse] rollout ${f.id} could not be judged this tick: ${f.error}`);
   });
+  const { env } = await import("@/lib/env");
+  if (env().GATEHOUSE_DEMO_SIMULATOR) {
+    const { startDemoSimulator } = await import("@/lib/rollouts/simulate");
+    // npm start on the demo database: the demo's rollouts get simulated live traffic (never under npm test).
+    startDemoSimulator();
+  }
 }

@@ -37,6 +37,8 @@ const ZEnv = z
     // Raw live-metric points older than this many days are deleted; the per-minute rollups are kept (docs/metrics.md).
     GATEHOUSE_METRICS_RETENTION_DAYS: optional(z.coerce.number({ error: "GATEHOUSE_METRICS_RETENTION_DAYS must be a number of days" }).int("GATEHOUSE_METRICS_RETENTION_DAYS must be a whole number of days").min(1, "GATEHOUSE_METRICS_RETENTION_DAYS must be at least 1").max(36_500)).transform((v) => v ?? 30),
     // How often the rollout scheduler judges live rollouts and moves them on (one instance per tick does the work).
+    // Set by `npm start` on the demo database: a background job feeds the demo's rollouts simulated live metrics.
+    GATEHOUSE_DEMO_SIMULATOR: optional(z.enum(["true", "false", "1", "0"], "GATEHOUSE_DEMO_SIMULATOR must be true or false")).transform((v) => v === "true" || v === "1"),
     GATEHOUSE_ROLLOUT_TICK_SECONDS: optional(z.coerce.number({ error: "GATEHOUSE_ROLLOUT_TICK_SECONDS must be a number of seconds" }).min(1, "GATEHOUSE_ROLLOUT_TICK_SECONDS must be at least 1").max(3_600)).transform((v) => v ?? 10),
   })
   .superRefine((e, ctx) => {

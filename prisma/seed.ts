@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import type { Actor, Role } from "@/lib/auth/permissions";
 import { seedDemoPromotions } from "./demo-promotions";
 import { seedDemoRegistry } from "./demo-registry";
+import { seedDemoRollouts } from "./demo-rollouts";
 import demo from "./demo-users.json";
 
 const seeder: Actor = { kind: "system", label: "seed" };
@@ -21,6 +22,7 @@ export async function seedDemo(): Promise<boolean> {
   }
   await seedDemoRegistry(seeder);
   await seedDemoPromotions();
+  await seedDemoRollouts();
   return true;
 }
 

@@ -13,6 +13,7 @@ import { createTeam } from "@/lib/auth/teams";
 import { createToken, listTokens, revokeToken } from "@/lib/auth/tokens";
 import { createUser, getUserByEmail, grantRole } from "@/lib/auth/users";
 import { db } from "@/lib/db";
+import { describePass, runSimulator, simulateTick } from "@/lib/rollouts/simulate";
 import { tickRollouts } from "@/lib/rollouts/tick";
 
 const HELP = `Usage: npm run gatehouse -- <command> [options]
@@ -36,6 +37,8 @@ Commands:
   rollouts tick [--now <ISO time, not in the future>]
                       Run one rollout scheduler tick (for an external cron instead of, or besides, the server's own
                       scheduler; a tick runs once across all instances). Prints what each active rollout did.
+  simulate [--once]   Send the demo's rollouts realistic live metrics every few seconds (a minute's data once a
+                      minute) and tick the scheduler, until Ctrl-C; --once for a single pass.
   docs permissions    Regenerate docs/permissions.md from the permission table.
 
 With DATABASE_URL unset these act on the embedded database under .data/ (started if it is not running).`;
@@ -143,6 +146,20 @@ async function main(argv: string[]): Promise<number> {
       for (const f of result.failed) console.error(`rollout ${f.id} failed: ${f.error}`);
       if (result.ran && !result.rollouts.length && !result.failed.length) console.log("No active rollouts.");
       return result.failed.length ? 1 : 0;
+    }
+    case "simulate":
+    case "simulate --once": {
+      if (command.endsWith("--once")) {
+        const lines = describePass(await simulateTick());
+        console.log(lines.length ? lines.join("\n") : "Nothing new: no minute has ended since the last pass, or no demo rollout is live.");
+        return 0;
+      }
+      const stop = new AbortController();
+      process.once("SIGINT", () => stop.abort());
+      process.once("SIGTERM", () => stop.abort());
+      console.log("Simulating the demo's live traffic; Ctrl-C stops.");
+      await runSimulator({ signal: stop.signal });
+      return 0;
     }
     case "docs permissions": {
       const file = path.join(process.cwd(), "docs", "permissions.md");

@@ -16,6 +16,8 @@ try {
   const demo = !database.external || process.env.GATEHOUSE_SEED_DEMO === "true";
   if (demo) seedDemo();
   ensureBuilt();
+  // The demo's rollouts get simulated live traffic from a job of this server process (lib/rollouts/simulate.ts).
+  if (demo) process.env.GATEHOUSE_DEMO_SIMULATOR ??= "true";
   process.env.NEXTAUTH_URL ||= `http://${hostname}:${port}`;
   const server = await startServer({ port, hostname });
   if (demo) printDemoSignIns(process.env.NEXTAUTH_URL);

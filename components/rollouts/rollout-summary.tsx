@@ -29,6 +29,11 @@ export function RolloutSummary({ rollout: r }: { rollout: RolloutView }) {
           {r.step.label}: {formatDuration(Math.floor(r.step.heldMs / 60_000) * 60)} of {formatDuration(Math.round(r.step.holdMs / 1000))} held.
         </p>
       )}
+      {j && j.stableDays !== null && r.step && (
+        <p className="mt-2 text-sm">
+          Shadow stable for {j.stableDays} of the {r.plan.steps[r.step.index]?.stableDays ?? 0} day(s) needed (a Pass verdict every whole day).
+        </p>
+      )}
       {r.waitingFor && <p className="mt-2 text-sm font-medium">Waiting for {r.waitingFor} to approve.</p>}
       {r.statusReason && <p className="mt-2 text-sm">{r.statusReason}</p>}
       {j && j.verdict.metrics.length > 0 && (
