@@ -45,6 +45,7 @@ export function RolloutSummary({ rollout: r }: { rollout: RolloutView }) {
                 <th scope="col" className="py-1 pr-3 font-semibold">Metric</th>
                 <th scope="col" className="py-1 pr-3 font-semibold">Challenger</th>
                 <th scope="col" className="py-1 pr-3 font-semibold">Champion</th>
+                <th scope="col" className="py-1 pr-3 font-semibold">Interval (95%)</th>
                 <th scope="col" className="py-1 pr-3 font-semibold">Outcome</th>
                 <th scope="col" className="py-1 font-semibold">Why</th>
               </tr>
@@ -55,6 +56,7 @@ export function RolloutSummary({ rollout: r }: { rollout: RolloutView }) {
                   <th scope="row" className="py-1 pr-3 font-mono font-normal">{m.metric}</th>
                   <td className="py-1 pr-3">{num(m.challenger)}</td>
                   <td className="py-1 pr-3">{num(m.champion)}</td>
+                  <td className="py-1 pr-3 whitespace-nowrap">{m.interval ? `${num(m.interval.lower)} to ${num(m.interval.upper)}` : "—"}</td>
                   <td className="py-1 pr-3">
                     <Badge tone={OUTCOME_TONES[m.outcome] ?? "neutral"}>{label(m.outcome)}</Badge>
                   </td>

@@ -75,30 +75,37 @@ test("an ML Lead pauses and resumes a rollout; a breach rolls it back with an in
   } finally {
     await client.end();
   }
-  const items = [];
-  for (let m = 20; m >= 1; m--) {
-    const timestamp = new Date(Date.now() - m * 60_000).toISOString();
-    items.push({ version: 1, metric: "latency_p95_ms", timestamp, value: 120 + (m % 3) }, { version: 2, metric: "latency_p95_ms", timestamp, value: 400 + (m % 3) });
-  }
-  expect((await engineerApi.post(`/api/v1/models/${name}/metrics`, { data: { items } })).status()).toBe(200);
+  const minutes = (challenger: number) =>
+    Array.from({ length: 20 }, (_, i) => {
+      const timestamp = new Date(Date.now() - (20 - i) * 60_000).toISOString();
+      return [{ version: 1, metric: "latency_p95_ms", timestamp, value: 120 + (i % 3) }, { version: 2, metric: "latency_p95_ms", timestamp, value: challenger + (i % 3) }];
+    }).flat();
+  const judgedAt = async () => (await (await engineerApi.get(`/api/v1/rollouts/${rollout.id}`)).json()).judgedAt as string | null;
+  // Healthy at first: the running rollout is judged and charted, both versions against the thresholds.
+  const before = await judgedAt();
+  expect((await engineerApi.post(`/api/v1/models/${name}/metrics`, { data: { items: minutes(122) } })).status()).toBe(200);
+  await expect.poll(judgedAt, { timeout: 30_000 }).not.toBe(before);
+  await page.goto(`/rollouts/${rollout.number}`);
+  const running = page.getByTestId("metric-chart");
+  await expect(running.locator("path.recharts-line-curve")).toHaveCount(2);
+  for (const path of await running.locator("path.recharts-line-curve").all()) expect(((await path.getAttribute("d")) ?? "").split(/[LC]/).length).toBeGreaterThan(10);
+  await expect(running).toContainText("rollback: at most 250");
+  await expect(page.getByRole("figure", { name: "Challenger traffic (%)" }).locator("path.recharts-line-curve")).toHaveCount(1);
+  await expect(page.getByRole("table", { name: "Latest verdict per metric" })).toContainText("latency_p95_ms");
+  await page.screenshot({ path: test.info().outputPath("rollout-page.png"), fullPage: true });
+  // Then the challenger's latency breaks the rollback bound.
+  expect((await engineerApi.post(`/api/v1/models/${name}/metrics`, { data: { items: minutes(400) } })).status()).toBe(200);
   await expect.poll(async () => (await (await engineerApi.get(`/api/v1/rollouts/${rollout.id}`)).json()).status, { timeout: 30_000 }).toBe("rolled-back");
 
   await page.goto(`/rollouts/${rollout.number}`);
   await expect(page.getByText("Rolled back", { exact: true })).toBeVisible();
-  // Both series drawn, with the rollback threshold as a reference line.
-  const chart = page.getByTestId("metric-chart");
-  await expect(chart.locator("path.recharts-line-curve")).toHaveCount(2);
-  const d = await chart.locator("path.recharts-line-curve").first().getAttribute("d");
-  expect((d ?? "").split(/[LC]/).length).toBeGreaterThan(10);
-  await expect(chart.locator(".recharts-reference-line")).not.toHaveCount(0);
-  await expect(chart).toContainText("rollback: at most 250");
-  await page.screenshot({ path: test.info().outputPath("rollout-page.png"), fullPage: true });
+  await expect(page.getByTestId("metric-chart").locator(".recharts-reference-line")).not.toHaveCount(0);
   await page.getByRole("link", { name: /^Incident \d+/ }).click();
   await expect(page.getByRole("heading", { level: 1 })).toContainText("latency_p95_ms breached during the rollout");
   await expect(page.getByRole("list", { name: "Breached criteria" })).toContainText("latency_p95_ms");
   await expect(page.getByTestId("evidence-chart").locator("path.recharts-line-curve")).toHaveCount(2);
   await page.getByText("Show as table").first().click();
-  await expect(page.getByRole("table", { name: /latency_p95_ms: challenger and champion/ })).toContainText("400");
+  await expect(page.getByRole("table", { name: /latency_p95_ms: challenger and champion/ })).toContainText(/26[123]/);
   await expectAccessible(page, "incident page");
   await page.getByRole("button", { name: "Acknowledge" }).click();
   await page.getByRole("dialog").getByLabel(/^Comment/).fill("Looking at the latency of the new feature join.");
