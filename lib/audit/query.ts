@@ -101,8 +101,8 @@ export async function describeEvents(rows: readonly Row[]): Promise<AuditEventVi
   for (const r of reports) label.set(`report:${r.id}`, { label: `${r.kind} report of ${r.version.model.name} v${r.version.version}`, href: `/models/${r.version.model.name}/versions/${r.version.version}` });
   for (const u of users) label.set(`user:${u.id}`, { label: u.email, href: `/admin/users/${u.id}` });
   for (const p of requests) label.set(`promotion:${p.id}`, { label: `request #${p.number}: ${p.model.name} v${p.version.version} → ${p.stage}`, href: `/promotions/${p.id}` });
-  for (const r of rollouts) label.set(`rollout:${r.id}`, { label: `rollout ${r.number}: ${r.model.name} v${r.challengerVersion}`, href: null });
-  for (const i of incidents) label.set(`incident:${i.id}`, { label: `incident ${i.number}: ${i.title}`, href: null });
+  for (const r of rollouts) label.set(`rollout:${r.id}`, { label: `rollout ${r.number}: ${r.model.name} v${r.challengerVersion}`, href: `/rollouts/${r.number}` });
+  for (const i of incidents) label.set(`incident:${i.id}`, { label: `incident ${i.number}: ${i.title}`, href: `/incidents/${i.number}` });
   return rows.map((r) => {
     const known = label.get(`${r.targetType}:${r.targetId}`);
     const alias = r.targetType === "alias" ? r.targetId.split("@") : null;

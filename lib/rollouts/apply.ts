@@ -45,7 +45,7 @@ export async function applyDecision(tx: Tx, o: { rollout: RolloutRow; decision: 
         userIds: [...new Set(grants.map((g) => g.userId))],
         title: `Checkpoint: ${model.name} v${r.challengerVersion} rollout waits for ${wanted.map(describeCheckpoint).join(" and ")}`,
         body: d.reason,
-        link: `/promotions/${r.requestId}`,
+        link: `/rollouts/${r.number}`,
         requestId: r.requestId,
       });
       return;

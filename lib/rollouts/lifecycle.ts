@@ -168,7 +168,7 @@ export async function openIncident(
     userIds: [...new Set([...leads.map((g) => g.userId), ...(request?.requesterId ? [request.requesterId] : [])])],
     title: `Incident ${incident.number}: ${title}`,
     body: reason,
-    link: `/promotions/${r.requestId}`,
+    link: `/incidents/${incident.number}`,
   });
   return incident;
 }
