@@ -2,7 +2,7 @@ import "server-only";
 import type { Actor } from "@/lib/auth/permissions";
 import type { Tx } from "@/lib/db";
 import { notify } from "@/lib/notifications/notify";
-import { notifyApplied } from "@/lib/promotions/notify";
+import { notifyApplied, usersWithRoles } from "@/lib/promotions/notify";
 import { transition } from "@/lib/promotions/request";
 import { SYSTEM, reevaluateModel, supersedeOthers } from "@/lib/promotions/settle";
 import { moveAlias } from "@/lib/registry/aliases";
@@ -39,10 +39,10 @@ export async function applyDecision(tx: Tx, o: { rollout: RolloutRow; decision: 
       const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: "waiting", waitingFor: d.checkpoint, pausedAt: null, statusReason: reason } });
       await recordTransition(tx, { rollout: { ...updated, model }, kind: "waiting", event: "rollout.waiting", actor, reason, before, extra: { checkpoint: d.checkpoint }, at: now });
       const wanted = plan.checkpoints.filter((c) => c.key === d.checkpoint);
-      const grants = await tx.roleGrant.findMany({ where: { role: { in: wanted.map((c) => c.role) }, OR: [{ teamId: null }, { teamId: model.teamId }], user: { active: true } }, select: { userId: true } });
+      const holders = await usersWithRoles(tx, wanted.map((c) => c.role), model.teamId);
       await notify(tx, {
         event: "checkpoint.needed",
-        userIds: [...new Set(grants.map((g) => g.userId))],
+        userIds: holders,
         title: `Checkpoint: ${model.name} v${r.challengerVersion} rollout waits for ${wanted.map(describeCheckpoint).join(" and ")}`,
         body: d.reason,
         link: `/rollouts/${r.number}`,

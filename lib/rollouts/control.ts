@@ -1,31 +1,20 @@
 import "server-only";
-import { AppError, badRequest, conflict, forbidden, notFound } from "@/lib/api/errors";
+import { AppError, badRequest, conflict, forbidden } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { checkPassword } from "@/lib/auth/secrets";
 import { transaction, type Tx } from "@/lib/db";
 import { signDecision } from "@/lib/promotions/signature";
-import { readableTeamIds } from "@/lib/registry/access";
 import { lockModel } from "@/lib/registry/aliases";
 import { applyDecision } from "./apply";
 import { assessRollout } from "./assess";
-import { loadRollout, planOf, recordTransition, type RolloutRow } from "./lifecycle";
+import { findReadableRollout, loadRollout, planOf, recordTransition, type RolloutRow } from "./lifecycle";
 import { ControlRefused, advanceEarly, assertCanAbort, assertCanPause, assertCanResume, decideRollout, resumedState } from "./machine";
 import { describeCheckpoint } from "./plan";
 import { ZCheckpointInput, ZRolloutControlInput, type TCheckpointInput, type TRolloutControlInput } from "./schemas";
 import { checkpointTally, stateOf, storeAssessment } from "./tick";
 import { getRollout, type RolloutView } from "./views";
-
-/** A rollout the actor may read, by id or number; 404 otherwise (as if it did not exist). */
-export async function findReadableRollout(tx: Tx, actor: Actor | null, id: string) {
-  const a = requirePermission(actor, "registry.read");
-  const where = /^\d{1,9}$/.test(id) ? { number: Number(id) } : { id };
-  const row = await tx.rollout.findUnique({ where, select: { id: true, modelId: true, model: { select: { teamId: true } } } });
-  const teams = readableTeamIds(a);
-  if (!row || (teams !== null && !teams.includes(row.model.teamId))) throw notFound(`No rollout "${id}"`);
-  return row;
-}
 
 /** Finds the rollout, takes its model's lock, and loads it again (the scheduler may have moved it meanwhile). */
 async function lockedRollout(tx: Tx, actor: Actor | null, id: string): Promise<RolloutRow> {

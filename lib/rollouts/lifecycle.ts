@@ -1,8 +1,12 @@
 import "server-only";
+import { notFound } from "@/lib/api/errors";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { requirePermission } from "@/lib/auth/require";
+import { readableTeamIds } from "@/lib/registry/access";
 import type { Actor } from "@/lib/auth/permissions";
 import type { Tx } from "@/lib/db";
 import { notify } from "@/lib/notifications/notify";
+import { usersWithRoles } from "@/lib/promotions/notify";
 import type { Rollout as RolloutPolicy } from "@/lib/policy/schema";
 import { moveAlias } from "@/lib/registry/aliases";
 import type { MetricJudgement } from "@/lib/stats";
@@ -22,6 +26,16 @@ export type ModelRef = { id: string; name: string; teamId: string };
 
 export function loadRollout(tx: Tx, id: string) {
   return tx.rollout.findUnique({ where: { id }, include: { model: true, request: { include: { version: { select: { version: true } } } } } });
+}
+
+/** A rollout the actor may read, by id or number; 404 otherwise (as if it did not exist). */
+export async function findReadableRollout(tx: Tx, actor: Actor | null, id: string) {
+  const a = requirePermission(actor, "registry.read");
+  const where = /^\d{1,9}$/.test(id) ? { number: Number(id) } : { id };
+  const row = await tx.rollout.findUnique({ where, select: { id: true, modelId: true, model: { select: { teamId: true } } } });
+  const teams = readableTeamIds(a);
+  if (!row || (teams !== null && !teams.includes(row.model.teamId))) throw notFound(`No rollout "${id}"`);
+  return row;
 }
 
 export function planOf(r: { plan: unknown }): RolloutPlan {
@@ -162,10 +176,10 @@ export async function openIncident(
   await recordAuditEvent(tx, { actor: o.actor, action: "incident.opened", target: { type: "incident", id: incident.id, teamId: r.model.teamId }, after: { status: "open", kind: o.kind, rollout: r.number, criteria: o.breaches.map((b) => b.metric) }, reason });
   await emitWebhookEvent(tx, { event: "incident.opened", actor: o.actor, model: r.model, previousVersion: r.challengerVersion, newVersion: r.championVersion, request: { id: r.requestId }, data: { incident: incident.number, rollout: r.number, kind: o.kind, title, criteria: o.breaches.map((b) => ({ metric: b.metric, outcome: b.outcome, explanation: b.explanation })) } });
   const request = await tx.promotionRequest.findUnique({ where: { id: r.requestId }, select: { requesterId: true } });
-  const leads = await tx.roleGrant.findMany({ where: { role: "ml-lead", OR: [{ teamId: null }, { teamId: r.model.teamId }], user: { active: true } }, select: { userId: true } });
+  const leads = await usersWithRoles(tx, ["ml-lead"], r.model.teamId);
   await notify(tx, {
     event: "incident.opened",
-    userIds: [...new Set([...leads.map((g) => g.userId), ...(request?.requesterId ? [request.requesterId] : [])])],
+    userIds: [...new Set([...leads, ...(request?.requesterId ? [request.requesterId] : [])])],
     title: `Incident ${incident.number}: ${title}`,
     body: reason,
     link: `/incidents/${incident.number}`,

@@ -7,7 +7,7 @@ import { listDimensions, listMetrics, readRollups } from "@/lib/metrics/read";
 import type { MetricKind } from "@/lib/metrics/validate";
 import { metricDirection } from "@/lib/registry/rules";
 import type { Bound } from "@/lib/stats";
-import { findReadableRollout } from "./control";
+import { findReadableRollout } from "./lifecycle";
 import { minMax } from "./downsample";
 import { sideOf, valueOf } from "./judge";
 import { planOf } from "./lifecycle";

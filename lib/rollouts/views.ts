@@ -7,7 +7,7 @@ import type { Prisma } from "@/lib/generated/prisma/client";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/pagination";
 import { readableTeamIds } from "@/lib/registry/access";
 import type { Assessment } from "./assess";
-import { findReadableRollout } from "./control";
+import { findReadableRollout } from "./lifecycle";
 import { planOf } from "./lifecycle";
 import { ACTIVE_STATUSES, STATUS_LABELS, heldMs, type RolloutStatus } from "./machine";
 import { describeCheckpoint, describeStep, type RolloutPlan } from "./plan";
