@@ -19,7 +19,7 @@ export const badRequest = (message: string, details?: { path: string; message: s
 export const unauthorized = (message = "Sign in or send a valid API token (Authorization: Bearer <token>).") =>
   new AppError(401, "unauthenticated", message);
 export const forbidden = (message: string) => new AppError(403, "forbidden", message);
-export const notFound = (message: string) => new AppError(404, "not_found", message);
+export const notFound = (message: string, details?: { path: string; message: string }[]) => new AppError(404, "not_found", message, details);
 export const conflict = (message: string, details?: { path: string; message: string }[]) =>
   new AppError(409, "conflict", message, details);
 /** A well-formed request whose document says something invalid (a policy with errors): every problem listed. */

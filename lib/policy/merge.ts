@@ -1,6 +1,6 @@
 import { loosenings } from "./mandatory";
 import type { PolicyError, PolicySource } from "./parse";
-import { DEFAULT_STAGE_ALIASES, type Approvals, type Environment, type FreezeWindow, type Gate, type PolicyDocument, type Rollout } from "./schema";
+import { DEFAULT_STAGE_ALIASES, type Approvals, type Dependency, type Environment, type FreezeWindow, type Gate, type PolicyDocument, type Rollout } from "./schema";
 
 /**
  * A model's effective policy: the organisation default with the model's own document layered on top. Pure.
@@ -14,7 +14,7 @@ import { DEFAULT_STAGE_ALIASES, type Approvals, type Environment, type FreezeWin
  */
 export type EffectiveGate = Gate & { source: "default" | "model"; mandatory: boolean };
 export type EffectiveStage = { name: string; alias: string; previous: string | null; environment: Environment | null; gates: EffectiveGate[]; approvals: Approvals; rollout: Rollout | null };
-export type EffectivePolicy = { stages: EffectiveStage[]; freeze: FreezeWindow[]; protectedAliases: string[]; notes: string[] };
+export type EffectivePolicy = { stages: EffectiveStage[]; freeze: FreezeWindow[]; protectedAliases: string[]; dependencies: Dependency[]; notes: string[] };
 
 export const DEVELOPMENT = "development";
 const DEFAULT_APPROVALS: Approvals = { quorum: [], electronicSignature: "regulated", ttl: "7d" };
@@ -34,6 +34,7 @@ export function validateDefaultPolicy(doc: PolicyDocument, source: PolicySource)
   const errors: PolicyError[] = [];
   const stages = Object.entries(doc.stages ?? {});
   if (doc.stages && stages.length === 0) errors.push(source.error(["stages"], "Declare at least one stage after development, such as staging and production"));
+  if (doc.dependencies) errors.push(source.error(["dependencies"], "dependencies belong in a model's own policy: they say which models that model needs"));
   if (doc.stages?.[DEVELOPMENT]) errors.push(source.error(["stages", DEVELOPMENT], "development is where every registered version starts; it has no gates or alias, so leave it out"));
   const aliases = new Map<string, string>();
   for (const [name, s] of stages) {
@@ -49,6 +50,11 @@ export function validateDefaultPolicy(doc: PolicyDocument, source: PolicySource)
 export function validateModelPolicy(defaultDoc: PolicyDocument, doc: PolicyDocument, source: PolicySource): PolicyError[] {
   const errors: PolicyError[] = [];
   const known = stageNames(defaultDoc);
+  (doc.dependencies ?? []).forEach((d, i) =>
+    (d.stages ?? []).forEach((s, j) => {
+      if (!known.includes(s)) errors.push(source.error(["dependencies", i, "stages", j], `Stage "${s}" is not one of the organisation's stages: ${known.join(", ")}`));
+    }),
+  );
   for (const [name, stage] of Object.entries(doc.stages ?? {})) {
     if (!known.includes(name)) {
       errors.push(source.error(["stages", name], `Stage "${name}" is not one of the organisation's stages: ${known.join(", ")}`));
@@ -102,6 +108,7 @@ export function mergePolicies(defaultDoc: PolicyDocument, modelDoc: PolicyDocume
     stages,
     freeze: [...(defaultDoc.freeze ?? []), ...(modelDoc?.freeze ?? [])],
     protectedAliases: [...new Set([...BUILT_IN_PROTECTED, ...stages.map((s) => s.alias), ...(defaultDoc.protectedAliases ?? []), ...(modelDoc?.protectedAliases ?? [])])],
+    dependencies: modelDoc?.dependencies ?? [],
     notes,
   };
 }

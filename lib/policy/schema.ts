@@ -2,6 +2,7 @@ import { z } from "zod";
 import { ROLES } from "@/lib/auth/permissions";
 import { ZAliasName } from "@/lib/registry/schemas";
 import { REPORT_KINDS, SEVERITIES } from "@/lib/registry/report-schemas";
+import { RANGE_HINT, parseRange } from "@/lib/releases/rules";
 import { DURATION_HINT, durationSeconds } from "./duration";
 
 /**
@@ -182,11 +183,21 @@ const ZStage = strict({
   rollout: ZRollout.optional(),
 });
 
+const ZDependency = strict({
+  requires: Name.describe("The model this one needs, e.g. encoder"),
+  versions: z.string({ error: RANGE_HINT }).max(100).refine((r) => parseRange(r) !== null, `versions is ${RANGE_HINT}`).optional(),
+  signature: z.boolean({ error: "signature is true or false" }).optional().describe("This model's inputs accept every output of the required model (same names and types)"),
+  sameFeatureSet: z.boolean({ error: "sameFeatureSet is true or false" }).optional().describe("Both were trained on the same feature set (name and version)"),
+  stages: z.array(Name).min(1).max(20).optional().describe("Only in these stages (default: every stage)"),
+}).refine((d) => d.versions !== undefined || d.signature || d.sameFeatureSet, { message: "Give versions, signature: true or sameFeatureSet: true (what the dependency needs)", path: ["versions"] });
+export type Dependency = z.infer<typeof ZDependency>;
+
 export const ZPolicyDocument = strict({
   description: Text.optional(),
   stages: z.record(z.string().regex(/^[a-z][a-z0-9-]{0,39}$/, "Stage names use lower-case letters, digits and '-'"), ZStage, { error: "stages maps stage names to their settings" }).optional(),
   freeze: z.array(ZFreezeWindow).max(100).optional().describe("Windows in which production promotions are refused except through the emergency path"),
   protectedAliases: z.array(ZAliasName).max(50).optional(),
+  dependencies: z.array(ZDependency).max(50).optional().describe("Model policies only: the models this one needs at the same stage, checked for releases and requests"),
 });
 export type PolicyDocument = z.infer<typeof ZPolicyDocument>;
 export type Approvals = z.infer<typeof ZApprovals>;

@@ -1,7 +1,7 @@
 import "server-only";
 import { endRolloutOfRequest } from "@/lib/rollouts/lifecycle";
 import { LIVE_STATUSES } from "@/lib/rollouts/machine";
-import { conflict, forbidden, notFound } from "@/lib/api/errors";
+import { AppError, conflict, forbidden, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
@@ -12,10 +12,11 @@ import { readableTeamIds } from "@/lib/registry/access";
 import { lockModel } from "@/lib/registry/aliases";
 import { findReadableModel } from "@/lib/registry/models";
 import { findVersion } from "@/lib/registry/versions";
+import { requestReleaseSync } from "@/lib/releases/hook";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { notifyApprovalNeeded } from "./notify";
 import { ZCommentInput, ZRequestPromotionInput, type TCommentInput, type TRequestPromotionInput } from "./schemas";
-import { blockedReason, describeMissing, evaluateRequest, loadRequest, settleRequest, supersedeOthers } from "./settle";
+import { blockedReason, describeMissing, evaluateRequest, loadRequest, settleRequest, supersedeOthers, type ModelRef } from "./settle";
 import { OPEN_STATUSES, STATUS_LABELS, assertTransition, isOpen, type Status } from "./state";
 import { getPromotion, type PromotionView } from "./views";
 
@@ -53,60 +54,85 @@ export async function requestPromotion(opts: { actor: Actor | null; input: TRequ
     // The emergency path replaces the policy's quorum: only a person may invoke it, never a pipeline's token.
     if (input.emergency && actor.kind !== "user") throw forbidden("Only a person can request an emergency promotion; service tokens request the normal way.");
     await lockModel(tx, model.id);
-    const now = opts.now ?? new Date();
-    const version = await findVersion(tx, model.id, model.name, input.version);
-    if (version.status !== "ready") throw conflict(`v${version.version} of ${model.name} is archived; only a ready version can be promoted`, [{ path: "version", message: "Archived" }]);
-    const { policy } = await effectivePolicyFor(tx, model.id);
-    const stage = stageNamed(policy, model.name, input.stage);
-    const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: stage.alias } }, include: { version: { select: { version: true } } } });
-    if (current?.versionId === version.id) throw conflict(`v${version.version} already holds ${model.name}@${stage.alias}`, [{ path: "version", message: `Already @${stage.alias}` }]);
-    // A live rollout is stopped by an ML Lead (abort, with a comment), never as a side effect of someone's new request.
-    const live = await tx.rollout.findFirst({ where: { modelId: model.id, alias: stage.alias, status: { in: [...LIVE_STATUSES] } }, select: { number: true, challengerVersion: true } });
-    if (live) throw conflict(`v${live.challengerVersion} is rolling out to ${model.name}@${stage.alias} (rollout ${live.number}); wait for it to finish, or have an ML Lead abort it, before requesting another version.`, [{ path: "stage", message: "A rollout is live" }]);
-
-    const e = await evaluateRequest(tx, { model, versionId: version.id, stage: stage.name, emergency: input.emergency, decisions: [], round: 1, status: "new", now });
-    const status: Status = e.gatesPassed && !e.frozen ? "awaiting-approval" : "blocked";
-    const who = actorFields(actor);
-    const created = await tx.promotionRequest.create({
-      data: {
-        modelId: model.id,
-        versionId: version.id,
-        stage: stage.name,
-        alias: stage.alias,
-        status,
-        statusReason: status === "blocked" ? blockedReason(e.readiness) : e.requirements.length ? `Waiting for ${describeMissing(e.quorum.missing)}.` : null,
-        justification: input.justification,
-        emergency: input.emergency,
-        requesterId: actor.kind === "user" ? actor.userId : null,
-        requesterTokenId: actor.kind === "service" ? actor.tokenId : actor.kind === "user" ? (actor.tokenId ?? null) : null,
-        requesterLabel: who.actorLabel,
-        policyDefaultVersion: e.policy.defaultVersion,
-        policyModelVersion: e.policy.modelVersion,
-        strategy: e.strategy,
-        gates: e.readiness as object,
-        gatesPassed: e.gatesPassed,
-        evidenceHash: e.hash,
-        evaluatedAt: now,
-        fromVersion: current?.version.version ?? null,
-        expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS),
-      },
-      include: { model: true, version: { select: { version: true } } },
-    });
-    await recordAuditEvent(tx, {
-      actor,
-      action: "promotion.request",
-      target: { type: "promotion", id: created.id, teamId: model.teamId },
-      after: { number: created.number, model: model.name, version: version.version, stage: stage.name, alias: stage.alias, status, gatesPassed: e.gatesPassed, emergency: input.emergency, evidenceHash: e.hash, policy: e.policy },
-      reason: input.justification,
-    });
-    await emitWebhookEvent(tx, { event: "promotion.requested", actor, model, alias: stage.alias, previousVersion: current?.version.version ?? null, newVersion: version.version, request: created, data: { stage: stage.name, status, emergency: input.emergency, justification: input.justification } });
-    await supersedeOthers(tx, { request: created, actor, now, why: `a newer request for @${stage.alias} (v${version.version})` });
-    if (status === "awaiting-approval" && e.requirements.length) await notifyApprovalNeeded(tx, { request: created, missing: e.quorum.missing });
-    // A policy that asks for no approvals for this stage: it applies at once.
-    if (status === "awaiting-approval" && e.quorum.met) await settleRequest(tx, { requestId: created.id, actor, now });
+    const created = await openRequest(tx, { actor, model, input, now: opts.now ?? new Date() });
     return created.id;
   });
   return getPromotion({ actor: opts.actor, id });
+}
+
+/**
+ * Opens a request for a model whose lock the caller holds (a single request, or a member of a release): checks the
+ * version, the stage and any live rollout, judges the gates, records it with its audit event and webhook, and
+ * supersedes the open request it replaces.
+ */
+export async function openRequest(
+  tx: Tx,
+  o: { actor: Actor; model: ModelRef; input: { version: number; stage: string; justification: string; emergency: boolean }; now: Date; releaseId?: string; paths?: { version: string; stage: string } },
+) {
+  const { actor, model, input, now } = o;
+  const version = await withPath(o.paths?.version, () => findVersion(tx, model.id, model.name, input.version));
+  if (version.status !== "ready") throw conflict(`v${version.version} of ${model.name} is archived; only a ready version can be promoted`, [{ path: o.paths?.version ?? "version", message: "Archived" }]);
+  const { policy } = await effectivePolicyFor(tx, model.id);
+  const stage = await withPath(o.paths?.stage, async () => stageNamed(policy, model.name, input.stage));
+  const current = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: stage.alias } }, include: { version: { select: { version: true } } } });
+  if (current?.versionId === version.id) throw conflict(`v${version.version} already holds ${model.name}@${stage.alias}`, [{ path: o.paths?.version ?? "version", message: `Already @${stage.alias}` }]);
+  // A live rollout is stopped by an ML Lead (abort, with a comment), never as a side effect of someone's new request.
+  const live = await tx.rollout.findFirst({ where: { modelId: model.id, alias: stage.alias, status: { in: [...LIVE_STATUSES] } }, select: { number: true, challengerVersion: true } });
+  if (live) throw conflict(`v${live.challengerVersion} is rolling out to ${model.name}@${stage.alias} (rollout ${live.number}); wait for it to finish, or have an ML Lead abort it, before requesting another version.`, [{ path: o.paths?.stage ?? "stage", message: "A rollout is live" }]);
+
+  const e = await evaluateRequest(tx, { model, versionId: version.id, stage: stage.name, emergency: input.emergency, decisions: [], round: 1, status: "new", now });
+  const status: Status = e.gatesPassed && !e.frozen ? "awaiting-approval" : "blocked";
+  const who = actorFields(actor);
+  const created = await tx.promotionRequest.create({
+    data: {
+      modelId: model.id,
+      versionId: version.id,
+      stage: stage.name,
+      alias: stage.alias,
+      status,
+      statusReason: status === "blocked" ? blockedReason(e.readiness) : e.requirements.length ? `Waiting for ${describeMissing(e.quorum.missing)}.` : null,
+      justification: input.justification,
+      emergency: input.emergency,
+      requesterId: actor.kind === "user" ? actor.userId : null,
+      requesterTokenId: actor.kind === "service" ? actor.tokenId : actor.kind === "user" ? (actor.tokenId ?? null) : null,
+      requesterLabel: who.actorLabel,
+      policyDefaultVersion: e.policy.defaultVersion,
+      policyModelVersion: e.policy.modelVersion,
+      strategy: e.strategy,
+      gates: e.readiness as object,
+      gatesPassed: e.gatesPassed,
+      evidenceHash: e.hash,
+      evaluatedAt: now,
+      fromVersion: current?.version.version ?? null,
+      expiresAt: new Date(now.getTime() + REQUEST_LIFETIME_MS),
+      releaseId: o.releaseId ?? null,
+    },
+    include: { model: true, version: { select: { version: true } } },
+  });
+  await recordAuditEvent(tx, {
+    actor,
+    action: "promotion.request",
+    target: { type: "promotion", id: created.id, teamId: model.teamId },
+    after: { number: created.number, model: model.name, version: version.version, stage: stage.name, alias: stage.alias, status, gatesPassed: e.gatesPassed, emergency: input.emergency, evidenceHash: e.hash, policy: e.policy },
+    reason: input.justification,
+  });
+  await emitWebhookEvent(tx, { event: "promotion.requested", actor, model, alias: stage.alias, previousVersion: current?.version.version ?? null, newVersion: version.version, request: created, data: { stage: stage.name, status, emergency: input.emergency, justification: input.justification } });
+  await supersedeOthers(tx, { request: created, actor, now, why: `a newer request for @${stage.alias} (v${version.version})` });
+  if (status === "awaiting-approval" && e.requirements.length) await notifyApprovalNeeded(tx, { request: created, missing: e.quorum.missing });
+  // A policy that asks for no approvals for this stage: it applies at once.
+  if (status === "awaiting-approval" && e.quorum.met) await settleRequest(tx, { requestId: created.id, actor, now });
+  return created;
+}
+
+/** Runs `fn`, reporting any error it throws with details at `path` (a member of a release: "members.1.version"). */
+async function withPath<T>(path: string | undefined, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (path && err instanceof AppError && !err.details?.length) throw new AppError(err.status, err.code, err.message, [{ path, message: err.message }]);
+    if (path && err instanceof AppError) throw new AppError(err.status, err.code, err.message, err.details!.map((d) => ({ ...d, path })));
+    throw err;
+  }
 }
 
 /** The requester (or an admin) withdraws an open request. */
@@ -155,7 +181,9 @@ export function isRequester(actor: Actor, r: { requesterId: string | null; reque
 export async function transition(tx: Tx, o: { actor: Actor; request: { id: string; status: string; model: { teamId: string } }; to: Status; reason: string; comment?: string; data?: Record<string, unknown> }): Promise<void> {
   assertTransition(o.request.status as Status, o.to);
   const closed = !(OPEN_STATUSES as readonly string[]).includes(o.to) && o.to !== "rolling-out";
-  await tx.promotionRequest.update({ where: { id: o.request.id }, data: { status: o.to, statusReason: o.reason, ...(closed ? { closedAt: new Date() } : {}), ...o.data } });
+  const { releaseId } = await tx.promotionRequest.update({ where: { id: o.request.id }, data: { status: o.to, statusReason: o.reason, ...(closed ? { closedAt: new Date() } : {}), ...o.data }, select: { releaseId: true } });
+  // The release of a member settles after this commit: it may end, roll back or apply its other members.
+  if (releaseId) requestReleaseSync(tx, releaseId);
   await recordAuditEvent(tx, {
     actor: o.actor,
     action: `promotion.${o.to}`,

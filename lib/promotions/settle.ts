@@ -9,6 +9,7 @@ import type { EffectiveStage } from "@/lib/policy/merge";
 import { effectivePolicyFor } from "@/lib/policy/policies";
 import { stageReadiness } from "@/lib/policy/readiness";
 import { lockModel, moveAlias } from "@/lib/registry/aliases";
+import { requestReleaseSync } from "@/lib/releases/hook";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { evidenceHash } from "./evidence";
 import { notifyApplied, notifyApprovalNeeded, notifyReviewRequired } from "./notify";
@@ -127,6 +128,7 @@ function reasonFor(status: Status, r: RequestRow, e: Evaluation, moved?: string)
     case "awaiting-approval":
       return `Waiting for ${describeMissing(e.quorum.missing)}.`;
     case "approved":
+      if (r.releaseId) return `${e.requirements.length ? `Approved by ${list(e.quorum.slots.flatMap((s) => s.filledBy.map((p) => `${p.userLabel} (${s.role})`)))}` : `The policy asks for no approvals for ${r.stage}`}; it applies with its release, once every member is approved.`;
       return e.requirements.length ? `Approved by ${list(e.quorum.slots.flatMap((s) => s.filledBy.map((p) => `${p.userLabel} (${s.role})`)))}.` : `The policy asks for no approvals for ${r.stage}.`;
     case "applied":
       return `${moved}${e.requirements.length ? "" : ` automatically: the policy asks for no approvals for ${r.stage}`}.`;
@@ -147,7 +149,8 @@ export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor
   if (!isOpen(status)) return { steps: [], evaluation: null };
   const e = await evaluateRequest(tx, { model: r.model, versionId: r.versionId, stage: r.stage, emergency: r.emergency, decisions: decisionInputs(r.decisions), round: r.round, status, now: o.now });
   const evidenceChanged = e.hash !== r.evidenceHash;
-  const steps = settle({ status, gatesPassed: e.gatesPassed, frozen: e.frozen, quorumMet: e.quorum.met, strategy: e.strategy });
+  const steps = settle({ status, gatesPassed: e.gatesPassed, frozen: e.frozen, quorumMet: e.quorum.met, strategy: e.strategy, held: r.releaseId !== null });
+  if (steps.length && r.releaseId) requestReleaseSync(tx, r.releaseId);
   const policyChanged = e.policy.defaultVersion !== r.policyDefaultVersion || e.policy.modelVersion !== r.policyModelVersion;
   if (!evidenceChanged && !policyChanged && !steps.length && e.gatesPassed === r.gatesPassed) return { steps, evaluation: e };
   await tx.promotionRequest.update({
@@ -216,6 +219,7 @@ export async function supersedeOthers(tx: Tx, o: { request: { id: string; number
     const reason = `Superseded by #${o.request.number}: ${o.why}.`;
     assertTransition(other.status as Status, "superseded");
     await tx.promotionRequest.update({ where: { id: other.id }, data: { status: "superseded", supersededById: o.request.id, statusReason: reason, closedAt: o.now } });
+    if (other.releaseId) requestReleaseSync(tx, other.releaseId);
     await recordAuditEvent(tx, {
       actor: o.actor,
       action: "promotion.superseded",

@@ -71,6 +71,8 @@ export type SettleInput = {
   frozen: boolean;
   quorumMet: boolean;
   strategy: string;
+  /** A member of a coordinated release: it waits, approved, until the release applies every member together. */
+  held?: boolean;
 };
 
 /**
@@ -83,6 +85,7 @@ export function settle(input: SettleInput): Status[] {
   if (!isOpen(status) || status === "changes-requested") return [];
   if (!input.gatesPassed || input.frozen) return status === "blocked" ? [] : ["blocked"];
   if (!input.quorumMet) return status === "awaiting-approval" ? [] : ["awaiting-approval"];
+  if (input.held) return status === "approved" ? [] : ["approved"];
   const last: Status = input.strategy === "direct" ? "applied" : "rolling-out";
   return status === "approved" ? [last] : ["approved", last];
 }

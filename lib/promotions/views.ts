@@ -48,6 +48,8 @@ export type PromotionSummary = {
   gatesPassed: boolean;
   missing: Requirement[];
   reviewDue: boolean;
+  /** The coordinated release the request belongs to: it applies only with the release. */
+  release: { id: string; number: number; name: string; status: string } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -74,6 +76,7 @@ const include = {
   model: { include: { team: { select: { slug: true } } } },
   version: { select: { version: true, registeredById: true } },
   decisions: { orderBy: { createdAt: "asc" as const } },
+  release: { select: { id: true, number: true, name: true, status: true } },
 } satisfies Prisma.PromotionRequestInclude;
 type Row = Prisma.PromotionRequestGetPayload<{ include: typeof include }>;
 
@@ -120,6 +123,7 @@ function summary(r: Row, q: QuorumResult): PromotionSummary {
     gatesPassed: r.gatesPassed,
     missing: (OPEN_STATUSES as readonly string[]).includes(status) ? q.missing : [],
     reviewDue: r.reviewRequired && !r.reviewedAt,
+    release: r.release,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -174,6 +178,13 @@ export async function getPromotion(opts: { actor: Actor | null; id: string; now?
   const found = await findReadableRequest(db, opts.actor, opts.id);
   const row = await db.promotionRequest.findUniqueOrThrow({ where: { id: found.id }, include });
   return toView(db, row, opts.now ?? new Date());
+}
+
+/** Several requests' full views (a release's members), in the order of `ids`; the caller has checked access. */
+export async function promotionViews(ids: readonly string[], now = new Date()): Promise<PromotionView[]> {
+  const rows = await db.promotionRequest.findMany({ where: { id: { in: [...ids] } }, include });
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  return Promise.all(ids.flatMap((id) => (byId.has(id) ? [toView(db, byId.get(id)!, now)] : [])));
 }
 
 /** Requests, newest first, filtered; cursor-paginated by request number. */

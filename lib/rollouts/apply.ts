@@ -57,7 +57,8 @@ export async function applyDecision(tx: Tx, o: { rollout: RolloutRow; decision: 
       const request = await tx.promotionRequest.findUniqueOrThrow({ where: { id: r.requestId }, include: { model: true } });
       if (request.status === "rolling-out") await transition(tx, { actor, request, to: "rolled-back", reason: `The rollout was rolled back automatically: ${d.reason}` });
       const ended = (await loadRollout(tx, r.id))!;
-      await openIncident(tx, { rollout: { ...ended, model }, kind: "rollback", breaches: d.breaches, evidence: evidenceOf(o.assessment), actor, now });
+      // A member rolled back with its release (another member breached) has no breach of its own: the incident is the other's.
+      if (d.breaches.length) await openIncident(tx, { rollout: { ...ended, model }, kind: "rollback", breaches: d.breaches, evidence: evidenceOf(o.assessment), actor, now });
       return;
     }
     case "watch-rollback":
@@ -126,5 +127,5 @@ async function watchRollback(tx: Tx, o: { rollout: RolloutRow; actor: Actor; now
   }
   const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: canRepoint ? "rolled-back" : "completed", endedAt: o.now, statusReason: reason } });
   await recordTransition(tx, { rollout: { ...updated, model }, kind: "watch-rolled-back", event: "rollout.rolled_back", actor: o.actor, reason, before, at: o.now });
-  await openIncident(tx, { rollout: { ...updated, model }, kind: "watch-rollback", breaches: o.breaches, evidence: evidenceOf(o.assessment), actor: o.actor, now: o.now });
+  if (o.breaches.length) await openIncident(tx, { rollout: { ...updated, model }, kind: "watch-rollback", breaches: o.breaches, evidence: evidenceOf(o.assessment), actor: o.actor, now: o.now });
 }

@@ -4,7 +4,7 @@ import { recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { checkPassword } from "@/lib/auth/secrets";
-import { transaction, type Tx } from "@/lib/db";
+import { afterCommit, transaction, type Tx } from "@/lib/db";
 import { signDecision } from "@/lib/promotions/signature";
 import { lockModel } from "@/lib/registry/aliases";
 import { applyDecision } from "./apply";
@@ -13,7 +13,7 @@ import { findReadableRollout, loadRollout, planOf, recordTransition, type Rollou
 import { ControlRefused, advanceEarly, assertCanAbort, assertCanPause, assertCanResume, decideRollout, resumedState } from "./machine";
 import { describeCheckpoint } from "./plan";
 import { ZCheckpointInput, ZRolloutControlInput, type TCheckpointInput, type TRolloutControlInput } from "./schemas";
-import { checkpointTally, stateOf, storeAssessment } from "./tick";
+import { checkpointTally, stateOf, stepRelease, storeAssessment } from "./tick";
 import { getRollout, type RolloutView } from "./views";
 
 /** Finds the rollout, takes its model's lock, and loads it again (the scheduler may have moved it meanwhile). */
@@ -53,6 +53,7 @@ export async function controlRollout(opts: { actor: Actor | null; id: string; ac
         const updated = await tx.rollout.update({ where: { id: r.id }, data: { status: "running", ...resumedState(state, now), statusReason: reason } });
         await recordTransition(tx, { rollout: { ...updated, model }, kind: "resumed", event: "rollout.resumed", actor, reason, before, at: now });
       } else if (opts.action === "advance") {
+        if (r.request.releaseId) throw new ControlRefused(`Rollout ${r.number} belongs to a release whose members move together, so it cannot advance early on its own. Pause or resume it, or abort it (which stops the whole release).`);
         const decision = advanceEarly(planOf(r), state, await checkpointTally(tx, r.id));
         await applyDecision(tx, { rollout: r, decision, actor, now, comment: input.comment });
       } else {
@@ -101,6 +102,12 @@ export async function decideCheckpoint(opts: { actor: Actor | null; id: string; 
     await tx.rolloutDecision.create({ data: { rolloutId: r.id, checkpoint: r.waitingFor, userId: actor.userId, userLabel: actor.label, tokenId: actor.tokenId ?? null, decision: input.decision, comment: input.comment, roles, signature: signature ?? undefined, createdAt: now } });
     const reason = `${actor.label} ${input.decision === "approve" ? "approved" : "rejected"} at the checkpoint ${wanted.map(describeCheckpoint).join(" and ")}: ${input.comment}`;
     await recordAuditEvent(tx, { actor, action: `rollout.checkpoint-${input.decision === "approve" ? "approved" : "rejected"}`, target: { type: "rollout", id: r.id, teamId: r.model.teamId }, after: { checkpoint: r.waitingFor, decision: input.decision, roles, signed: Boolean(signature) }, reason });
+    // A release's members move together: the release is judged as a whole, right after this commits.
+    if (r.request.releaseId) {
+      const releaseId = r.request.releaseId;
+      afterCommit(tx, `release-step:${releaseId}`, async () => void (await stepRelease(releaseId, now)));
+      return r.id;
+    }
     // Judge now, so an approval that completes the checkpoint moves the rollout without waiting for the next tick.
     const assessment = await assessRollout(tx, { ...r, plan }, now);
     const decision = decideRollout({ plan, state: stateOf(r), judgement: assessment.judgement, checkpoints: await checkpointTally(tx, r.id), now });

@@ -6,7 +6,9 @@ import { lockModel } from "@/lib/registry/aliases";
 import { applyDecision } from "./apply";
 import { assessRollout, type Assessment } from "./assess";
 import { loadRollout, planOf, startRollout, type RolloutRow } from "./lifecycle";
-import { ACTIVE_STATUSES, decideRollout, type CheckpointTally, type RolloutState } from "./machine";
+import { completeRelease, lockRelease } from "@/lib/releases/sync";
+import { together } from "@/lib/releases/state";
+import { ACTIVE_STATUSES, decideRollout, type CheckpointTally, type RolloutState, type RolloutStatus } from "./machine";
 
 /**
  * The scheduler: every tick, each active rollout is judged and moved on by the state machine. A tick runs exactly
@@ -49,8 +51,9 @@ export async function storeAssessment(tx: Tx, r: RolloutRow, a: Assessment, now:
 
 /** Judges one rollout and carries out what the state machine decides. Returns the action taken. */
 export async function stepRollout(id: string, now: Date = new Date()): Promise<{ action: string; reason: string } | null> {
-  const found = await db.rollout.findUnique({ where: { id }, select: { modelId: true } });
+  const found = await db.rollout.findUnique({ where: { id }, select: { modelId: true, request: { select: { releaseId: true } } } });
   if (!found) return null;
+  if (found.request.releaseId) return (await stepRelease(found.request.releaseId, now))?.find((d) => d.id === id) ?? null;
   return transaction(async (tx) => {
     await lockModel(tx, found.modelId);
     const r = await loadRollout(tx, id);
@@ -61,6 +64,40 @@ export async function stepRollout(id: string, now: Date = new Date()): Promise<{
     await applyDecision(tx, { rollout: r, decision, actor: SYSTEM, now, assessment });
     return { action: decision.action, reason: decision.reason };
   }, { changesServing: (done) => done !== null && done.action !== "hold" });
+}
+
+/**
+ * Judges the active rollouts of one release together, under every member model's lock: each member's state machine
+ * decides on its own, `together` combines them (a breach anywhere rolls back everyone; nobody moves on until all
+ * may), and the result is carried out in this one transaction. When the last rollouts complete, the members without
+ * a rollout move in the same transaction and the release is applied.
+ */
+export async function stepRelease(releaseId: string, now: Date = new Date()): Promise<{ id: string; number: number; action: string; reason: string }[] | null> {
+  return transaction(async (tx) => {
+    const release = await lockRelease(tx, releaseId);
+    if (!release || release.status !== "rolling-out" && release.status !== "applied") return null;
+    const ids = await tx.rollout.findMany({ where: { request: { releaseId }, status: { in: [...ACTIVE_STATUSES] } }, select: { id: true }, orderBy: { number: "asc" } });
+    const judged = [];
+    for (const { id } of ids) {
+      const r = (await loadRollout(tx, id))!;
+      const assessment = await assessRollout(tx, { ...r, plan: planOf(r) }, now);
+      const decision = decideRollout({ plan: planOf(r), state: stateOf(r), judgement: assessment.judgement, checkpoints: await checkpointTally(tx, r.id), now });
+      await storeAssessment(tx, r, assessment, now);
+      judged.push({ r, assessment, decision });
+    }
+    const joint = together(judged.map(({ r, decision }) => ({ key: r.id, label: `${r.model.name} v${r.challengerVersion}`, status: r.status as RolloutStatus, decision })));
+    const done = [];
+    for (const [i, { r, assessment }] of judged.entries()) {
+      const decision = joint[i].decision;
+      await applyDecision(tx, { rollout: r, decision, actor: SYSTEM, now, assessment });
+      done.push({ id: r.id, number: r.number, action: decision.action, reason: decision.reason });
+    }
+    // `together` lets "complete" through only when every live member completes.
+    if (release.status === "rolling-out" && done.some((d) => d.action === "complete")) {
+      await completeRelease(tx, { release, actor: SYSTEM, now });
+    }
+    return done;
+  }, { changesServing: (done) => done !== null && done.some((d) => d.action !== "hold") });
 }
 
 /**
@@ -91,9 +128,18 @@ export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: num
   if (!(await claimTick(o.name ?? SCHEDULER, tick, now, everyMs))) return result;
   result.ran = true;
   await adoptWaitingRequests(now);
-  const active = await db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] }, ...(o.only ? { id: { in: [...o.only] } } : {}) }, select: { id: true, number: true }, orderBy: { startedAt: "asc" } });
+  const active = await db.rollout.findMany({ where: { status: { in: [...ACTIVE_STATUSES] }, ...(o.only ? { id: { in: [...o.only] } } : {}) }, select: { id: true, number: true, request: { select: { releaseId: true } } }, orderBy: { startedAt: "asc" } });
+  const releases = new Set<string>();
   for (const r of active) {
     try {
+      const releaseId = r.request.releaseId;
+      if (releaseId) {
+        // A release's rollouts are judged together, once per tick.
+        if (releases.has(releaseId)) continue;
+        releases.add(releaseId);
+        result.rollouts.push(...((await stepRelease(releaseId, now)) ?? []));
+        continue;
+      }
       const done = await stepRollout(r.id, now);
       if (done) result.rollouts.push({ id: r.id, number: r.number, ...done });
     } catch (err) {

@@ -1,0 +1,6 @@
+// POST /api/v1/releases/{id}/cancel
+import { withApi } from "@/lib/api/with-api";
+import { cancelRelease } from "@/lib/releases/release";
+import { ZReleaseCommentInput } from "@/lib/releases/schemas";
+
+export const POST = withApi({ body: ZReleaseCommentInput }, async ({ actor, params, body }) => cancelRelease({ actor, id: params.id, input: body }));

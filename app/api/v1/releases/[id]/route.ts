@@ -1,0 +1,5 @@
+// GET /api/v1/releases/{id}
+import { withApi } from "@/lib/api/with-api";
+import { getRelease } from "@/lib/releases/views";
+
+export const GET = withApi({ permission: "registry.read" }, async ({ actor, params }) => getRelease({ actor, id: params.id }));
