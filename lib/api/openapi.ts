@@ -7,6 +7,8 @@ import { ZMetricBatch } from "@/lib/metrics/schemas";
 import { ZCheckpointInput, ZIncidentActionInput, ZIncidentsQuery, ZRolloutControlInput, ZRolloutsQuery } from "@/lib/rollouts/schemas";
 import { ZRolloutSeriesQuery } from "@/lib/rollouts/series-schemas";
 import { ZCommentInput, ZDecisionInput, ZListPromotionsQuery, ZRequestPromotionInput, ZRollbackInput } from "@/lib/promotions/schemas";
+import { ZCreateReleaseInput, ZListReleasesQuery, ZReleaseCommentInput, ZReleaseDecisionInput, ZReleaseRule } from "@/lib/releases/schemas";
+import { RELEASE_STATUSES } from "@/lib/releases/state";
 import { ZAuditExportQuery, ZAuditQuery } from "@/lib/audit/schemas";
 import { ZReportInput, ZReportsQuery } from "@/lib/registry/report-schemas";
 import { ZAliasHistoryQuery, ZCreateModelInput, ZCreateVersionInput, ZLineageQuery, ZListModelsQuery, ZPageQuery, ZSetAliasInput, ZUpdateVersionInput } from "@/lib/registry/schemas";
@@ -17,7 +19,29 @@ import pkg from "@/package.json";
  * The OpenAPI 3.1 document, generated from the same zod schemas the route handlers validate with, so the two
  * cannot drift apart. Served at /api/v1/openapi.json.
  */
-type Operation = { method: "get" | "post" | "put" | "patch" | "delete"; path: string; summary: string; permission?: Permission | "public"; body?: ZodType; query?: ZodType; status?: number; /** Answers 422 with each problem's line and column when the document is invalid. */ validatesDocument?: boolean };
+type Operation = {
+  method: "get" | "post" | "put" | "patch" | "delete";
+  path: string;
+  summary: string;
+  permission?: Permission | "public";
+  body?: ZodType;
+  query?: ZodType;
+  status?: number;
+  /** Answers 422 with each problem's line and column when the document is invalid. */
+  validatesDocument?: boolean;
+  /** The success body, where the document describes it. */
+  response?: object;
+  /** Answers the operation gives beyond the common ones: status → description (all with the error body). */
+  errors?: Record<number, string>;
+};
+
+/** A response schema defined under components.schemas (hoisted: OPERATIONS below uses them). */
+function ref(name: string) {
+  return { $ref: `#/components/schemas/${name}` };
+}
+function page(name: string) {
+  return { type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref(name) }, nextCursor: { type: ["string", "null"] } } };
+}
 
 const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/health", summary: "Database reachable, migrations current, version", permission: "public" },
@@ -55,6 +79,28 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v1/promotions/{id}/cancel", summary: "Cancel an open request (its requester or an admin), with a comment", body: ZCommentInput },
   { method: "post", path: "/api/v1/promotions/{id}/resubmit", summary: "Resubmit a request sent back for changes (its requester), with a comment", permission: "promotions.request", body: ZCommentInput },
   { method: "post", path: "/api/v1/promotions/{id}/review", summary: "Review an applied emergency promotion afterwards, with a comment", permission: "promotions.review", body: ZCommentInput },
+  { method: "get", path: "/api/v1/releases", summary: "Coordinated releases, newest first (status, open, model; cursor)", permission: "registry.read", query: ZListReleasesQuery, response: page("Release") },
+  {
+    method: "post",
+    path: "/api/v1/releases",
+    summary: "Create a release: several models, each version to its stage, applied together or not at all; 201 with every member's request (Location header)",
+    permission: "promotions.request",
+    body: ZCreateReleaseInput,
+    status: 201,
+    response: ref("ReleaseView"),
+    errors: { 422: "incompatible_release: a compatibility rule (declared in the body or in a member's policy dependencies) fails for what the release would leave in place; nothing is created. Each failing rule is a detail, at rules.<i> or policies.<model>.dependencies" },
+  },
+  { method: "get", path: "/api/v1/releases/{id}", summary: "One release (id or number): its members in full, its rules and how they check now", permission: "registry.read", response: ref("ReleaseView") },
+  {
+    method: "post",
+    path: "/api/v1/releases/{id}/decisions",
+    summary: "Approve, reject or request changes on every member waiting for a role the caller holds, with one comment (and password where a signature is asked); people only; 403 when no member was waiting for the caller",
+    body: ZReleaseDecisionInput,
+    status: 201,
+    response: { allOf: [ref("ReleaseView"), { type: "object", required: ["decided", "skipped"], properties: { decided: { type: "array", items: { type: "integer" }, description: "Numbers of the member requests decided" }, skipped: { type: "array", items: { type: "object", required: ["number", "reason"], properties: { number: { type: "integer" }, reason: { type: "string" } } }, description: "Members not decided, and why" } } }] },
+  },
+  { method: "post", path: "/api/v1/releases/{id}/cancel", summary: "Cancel an open or rolling-out release (its requester or an admin of every member's team), with a comment: every open member is cancelled, live rollouts stop", body: ZReleaseCommentInput, response: ref("ReleaseView") },
+  { method: "post", path: "/api/v1/releases/{id}/rollback", summary: "Roll a release back, with a comment: every member's alias back to the version it replaced, in one transaction; 409 naming the alias when one moved on since (needs aliases.rollback for every member's team)", permission: "aliases.rollback", body: ZReleaseCommentInput, response: ref("ReleaseView") },
   { method: "get", path: "/api/v1/lineage", summary: "Versions trained from a data hash or commit", permission: "registry.read", query: ZLineageQuery },
   { method: "get", path: "/api/v1/users", summary: "List users", permission: "users.manage", query: ZListQuery },
   { method: "post", path: "/api/v1/users", summary: "Create a user, or invite one (no password)", permission: "users.manage", body: ZCreateUserInput, status: 201 },
@@ -119,6 +165,60 @@ const ErrorSchema = {
   },
 };
 
+const ReleaseMemberSchema = {
+  type: "object",
+  description: "A member of a release: a promotion request of its own",
+  required: ["id", "number", "model", "version", "stage", "alias", "status"],
+  properties: { id: { type: "string" }, number: { type: "integer" }, model: { type: "string" }, version: { type: "integer" }, stage: { type: "string" }, alias: { type: "string" }, status: { type: "string" }, statusLabel: { type: "string" } },
+};
+const ReleaseSchema = {
+  type: "object",
+  required: ["id", "number", "name", "status", "members"],
+  properties: {
+    id: { type: "string" },
+    number: { type: "integer" },
+    name: { type: "string" },
+    status: { type: "string", enum: [...RELEASE_STATUSES] },
+    statusLabel: { type: "string" },
+    statusReason: { type: ["string", "null"], description: "Why it is where it is: what it waits for, or how it ended" },
+    requester: { type: "string" },
+    members: { type: "array", items: ref("ReleaseMember") },
+    createdAt: { type: "string", format: "date-time" },
+    updatedAt: { type: "string", format: "date-time" },
+  },
+};
+const RuleCheckSchema = {
+  type: "object",
+  required: ["rule", "source", "status", "message", "path"],
+  properties: {
+    rule: { type: "string", description: 'The rule in words, e.g. "ranker v12 requires encoder >=7 with a matching signature"' },
+    source: { type: "string", description: '"declared in the release" or "policy of <model>"' },
+    status: { type: "string", enum: ["pass", "fail", "not-applicable"] },
+    message: { type: "string" },
+    path: { type: "string", description: "rules.<i> or policies.<model>.dependencies" },
+  },
+};
+const { $schema: _draft, ...ruleSchema } = jsonSchema(ZReleaseRule);
+const ReleaseViewSchema = {
+  allOf: [
+    ref("Release"),
+    {
+      type: "object",
+      properties: {
+        justification: { type: "string" },
+        appliedAt: { type: ["string", "null"], format: "date-time" },
+        rolledBackAt: { type: ["string", "null"], format: "date-time" },
+        closedAt: { type: ["string", "null"], format: "date-time" },
+        memberViews: { type: "array", description: "Each member as GET /api/v1/promotions/{id} shows it (gates, approvals, decisions), with its rollout when it has one", items: { type: "object" } },
+        rules: { type: "array", description: "The rules declared in the release", items: ruleSchema },
+        checks: { type: "array", description: "Every rule that applies (declared and from members' policies): checked now while the release is open, as last checked otherwise", items: ref("RuleCheck") },
+        checkedAt: { type: "string", format: "date-time" },
+        can: { type: "object", properties: { cancel: { type: "boolean" }, rollback: { type: "boolean" }, decide: { type: "boolean" } } },
+      },
+    },
+  ],
+};
+
 export function openApiDocument() {
   const paths: Record<string, Record<string, unknown>> = {};
   for (const op of OPERATIONS) {
@@ -133,7 +233,7 @@ export function openApiDocument() {
       parameters: [...params, ...query],
       ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body) } } } } : {}),
       responses: {
-        [String(op.status ?? 200)]: { description: "Success" },
+        [String(op.status ?? 200)]: { description: "Success", ...(op.response ? { content: { "application/json": { schema: op.response } } } : {}) },
         "400": { description: "Invalid input: what and where", content: { "application/json": { schema: ErrorSchema } } },
         "401": { description: "No valid session or token", content: { "application/json": { schema: ErrorSchema } } },
         "403": { description: "Not allowed", content: { "application/json": { schema: ErrorSchema } } },
@@ -141,6 +241,7 @@ export function openApiDocument() {
         ...(op.method !== "get" ? { "409": { description: "Conflicts with the current state", content: { "application/json": { schema: ErrorSchema } } } } : {}),
         ...(op.body ? { "415": { description: "Body is not JSON", content: { "application/json": { schema: ErrorSchema } } } } : {}),
         ...(op.validatesDocument ? { "422": { description: "The policy is invalid: each error with path, line and column", content: { "application/json": { schema: ErrorSchema } } } } : {}),
+        ...Object.fromEntries(Object.entries(op.errors ?? {}).map(([status, description]) => [status, { description, content: { "application/json": { schema: ErrorSchema } } }])),
         ...(op.path.endsWith("/aliases/{alias}") && op.method === "get" ? { "304": { description: "Not modified (If-None-Match matched the ETag)" } } : {}),
         "413": { description: "Body over 1 MB", content: { "application/json": { schema: ErrorSchema } } },
       },
@@ -154,7 +255,7 @@ export function openApiDocument() {
         bearer: { type: "http", scheme: "bearer", description: "An API token (ghk_…)" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
       },
-      schemas: { Error: ErrorSchema },
+      schemas: { Error: ErrorSchema, Release: ReleaseSchema, ReleaseMember: ReleaseMemberSchema, ReleaseView: ReleaseViewSchema, RuleCheck: RuleCheckSchema },
     },
     paths,
   };

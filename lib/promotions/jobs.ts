@@ -1,5 +1,6 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
+import { syncRelease } from "@/lib/releases/sync";
 import { db, transaction } from "@/lib/db";
 import { durationSeconds } from "@/lib/policy/duration";
 import { effectivePolicyFor } from "@/lib/policy/policies";
@@ -35,9 +36,26 @@ export async function runPromotionChores(now = new Date()): Promise<{ expired: n
   for (let after = ""; ; ) {
     const batch = await db.promotionRequest.findMany({ where: { status: { in: [...OPEN_STATUSES] }, id: { gt: after } }, select: { id: true, modelId: true }, orderBy: { id: "asc" }, take: 200 });
     for (const { id, modelId } of batch) await choresFor(id, modelId, now, done);
-    if (batch.length < 200) return done;
+    if (batch.length < 200) break;
     after = batch.at(-1)!.id;
   }
+  await settleReleases(now);
+  return done;
+}
+
+/**
+ * Releases are settled after every change of a member; this pass repairs any that a crash left unsettled (a member
+ * closed, or every member approved, with the release not yet following), and retries releases held by a rule or a
+ * busy rollout.
+ */
+async function settleReleases(now: Date): Promise<void> {
+  const due = await db.release.findMany({
+    where: { OR: [{ status: "open" }, { status: { in: ["rolling-out", "applied"] }, members: { some: { status: { in: ["rolled-back", "cancelled", "superseded"] } } } }] },
+    select: { id: true },
+    orderBy: { createdAt: "asc" },
+    take: 500,
+  });
+  for (const { id } of due) await syncRelease(id, { now }).catch((err) => console.error(`[gatehouse] could not settle release ${id}: ${err instanceof Error ? err.message : String(err)}`));
 }
 
 async function choresFor(id: string, modelId: string, now: Date, done: { expired: number; reminded: number; escalated: number; moved: number }): Promise<void> {

@@ -80,7 +80,7 @@ export async function openRequest(
   const live = await tx.rollout.findFirst({ where: { modelId: model.id, alias: stage.alias, status: { in: [...LIVE_STATUSES] } }, select: { number: true, challengerVersion: true } });
   if (live) throw conflict(`v${live.challengerVersion} is rolling out to ${model.name}@${stage.alias} (rollout ${live.number}); wait for it to finish, or have an ML Lead abort it, before requesting another version.`, [{ path: o.paths?.stage ?? "stage", message: "A rollout is live" }]);
 
-  const e = await evaluateRequest(tx, { model, versionId: version.id, stage: stage.name, emergency: input.emergency, decisions: [], round: 1, status: "new", now });
+  const e = await evaluateRequest(tx, { model, versionId: version.id, stage: stage.name, emergency: input.emergency, decisions: [], round: 1, status: "new", now, releaseId: o.releaseId });
   const status: Status = e.gatesPassed && !e.frozen ? "awaiting-approval" : "blocked";
   const who = actorFields(actor);
   const created = await tx.promotionRequest.create({

@@ -9,7 +9,9 @@ import type { EffectiveStage } from "@/lib/policy/merge";
 import { effectivePolicyFor } from "@/lib/policy/policies";
 import { stageReadiness } from "@/lib/policy/readiness";
 import { lockModel, moveAlias } from "@/lib/registry/aliases";
+import { checkReleaseRules } from "@/lib/releases/check";
 import { requestReleaseSync } from "@/lib/releases/hook";
+import { describeFailures } from "@/lib/releases/rules";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { evidenceHash } from "./evidence";
 import { notifyApplied, notifyApprovalNeeded, notifyReviewRequired } from "./notify";
@@ -49,7 +51,7 @@ export type Evaluation = {
 /** The gates and quorum of a (possibly not yet created) request, as of `now`. */
 export async function evaluateRequest(
   tx: Tx,
-  o: { model: ModelRef; versionId: string; stage: string; emergency: boolean; decisions: readonly DecisionInput[]; round: number; status: Status | "new"; now: Date },
+  o: { model: ModelRef; versionId: string; stage: string; emergency: boolean; decisions: readonly DecisionInput[]; round: number; status: Status | "new"; now: Date; releaseId?: string | null },
 ): Promise<Evaluation> {
   const { policy, defaultVersion, modelVersion } = await effectivePolicyFor(tx, o.model.id);
   const stage = policy.stages.find((s) => s.name === o.stage) ?? null;
@@ -57,9 +59,18 @@ export async function evaluateRequest(
   if (!stage) return missingStage(o, versions);
   const judged = await stageReadiness(tx, { model: o.model, versionId: o.versionId, policy, stage, now: o.now });
   const { holderVersionId } = judged;
-  const version = await tx.modelVersion.findUniqueOrThrow({ where: { id: o.versionId }, select: { version: true, status: true } });
-  // Conditions outside the policy's gates that still stop a move: an archived candidate, or one already in place.
-  const outside = version.status !== "ready" ? `v${version.version} is archived; unarchive it before it can move.` : holderVersionId === o.versionId ? `v${version.version} already holds @${stage.alias}.` : null;
+  const version = await tx.modelVersion.findUniqueOrThrow({ where: { id: o.versionId }, select: { version: true, status: true, signature: true, featureSetName: true, featureSetVersion: true } });
+  // Conditions outside the policy's gates that still stop a move: an archived candidate, one already in place, or
+  // a dependency the policy declares that the versions in place do not meet (a release checks its members itself).
+  const dependencies = !o.releaseId && policy.dependencies.length ? await checkReleaseRules(tx, { rules: [], members: [{ model: o.model, version, stage: stage.name, alias: stage.alias }] }) : [];
+  const outside =
+    version.status !== "ready"
+      ? `v${version.version} is archived; unarchive it before it can move.`
+      : holderVersionId === o.versionId
+        ? `v${version.version} already holds @${stage.alias}.`
+        : dependencies.some((c) => c.status === "fail")
+          ? `A dependency in ${o.model.name}'s policy is not met: ${describeFailures(dependencies)} Promote the models together in a release.`
+          : null;
   const readiness: StageReadiness = outside ? { ...judged.readiness, status: "blocked", summary: outside } : judged.readiness;
   const gatesPassed = !outside && readiness.counts.fail === 0 && readiness.counts["missing-evidence"] === 0;
   const hash = evidenceHash({ versionId: o.versionId, policy: versions, holderVersionId, gates: readiness.results });
@@ -147,7 +158,7 @@ export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor
   const r = await loadRequest(tx, o.requestId);
   const status = r.status as Status;
   if (!isOpen(status)) return { steps: [], evaluation: null };
-  const e = await evaluateRequest(tx, { model: r.model, versionId: r.versionId, stage: r.stage, emergency: r.emergency, decisions: decisionInputs(r.decisions), round: r.round, status, now: o.now });
+  const e = await evaluateRequest(tx, { model: r.model, versionId: r.versionId, stage: r.stage, emergency: r.emergency, decisions: decisionInputs(r.decisions), round: r.round, status, now: o.now, releaseId: r.releaseId });
   const evidenceChanged = e.hash !== r.evidenceHash;
   const steps = settle({ status, gatesPassed: e.gatesPassed, frozen: e.frozen, quorumMet: e.quorum.met, strategy: e.strategy, held: r.releaseId !== null });
   if (steps.length && r.releaseId) requestReleaseSync(tx, r.releaseId);

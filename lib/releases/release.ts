@@ -14,7 +14,8 @@ import { requestReleaseSync } from "./hook";
 import { describeFailures } from "./rules";
 import { ZCreateReleaseInput, ZReleaseCommentInput, ZReleaseDecisionInput, type TCreateReleaseInput, type TReleaseDecisionInput } from "./schemas";
 import { RELEASE_STATUS_LABELS, type ReleaseStatus } from "./state";
-import { checkReleaseRules, loadMembers, lockRelease, memberLabel, releaseTarget, rollBackMembers, setReleaseStatus } from "./sync";
+import { checkReleaseRules } from "./check";
+import { loadMembers, lockRelease, memberLabel, releaseTarget, rollBackMembers, setReleaseStatus } from "./sync";
 import { findReadableRelease, getRelease, type ReleaseView } from "./views";
 
 /** Runs `fn`, reporting a not-found at `path` (which member of the release named the missing model or version). */

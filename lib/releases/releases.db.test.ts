@@ -150,6 +150,12 @@ describe.skipIf(!hasDb)("coordinated releases in PostgreSQL", () => {
     await importAliases({ actor: SYSTEM_ACTOR, model: ranker, aliases: { staging: v1 }, reason: "running" });
     const alone = await createRelease({ actor: engineer, input: { name: "dep", justification: JUSTIFICATION, members: [{ model: ranker, version: 2, stage: "staging" }, { model: encoder, version: 2, stage: "staging" }] } });
     expect(alone.checks).toMatchObject([{ status: "pass", source: `policy of ${ranker}` }]);
+    // On its own, the ranker's request is blocked by its policy's dependency: the encoder in place is v1.
+    const single = await requestPromotion({ actor: engineer, input: { model: ranker, version: 2, stage: "staging", justification: "Trying the ranker alone, without the encoder." } });
+    expect(single.status).toBe("blocked");
+    expect(single.statusReason).toMatch(new RegExp(`dependency in ${ranker}'s policy is not met: ${ranker} requires ${encoder} >=2 .*${encoder}@staging would be v1, outside >=2.* Promote the models together in a release`));
+    // It superseded the ranker's member, which ended the release.
+    expect((await getRelease({ actor: viewer, id: alone.id })).status).toBe("superseded");
   });
 
   it("a race with an individual request on a member's alias: exactly one wins, the other is superseded", async () => {

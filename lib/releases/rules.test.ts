@@ -79,7 +79,7 @@ describe("checking rules against what a release leaves in place", () => {
 
   it("names a policy's rule by its model, and reports every failing part", () => {
     const rule: SourcedRule = { model: "ranker", requires: "encoder", versions: ">=8", signature: true, sameFeatureSet: true, source: { kind: "policy", model: "ranker" } };
-    const noFeatures = { ...world, "encoder/production": { version: encoder(7, { featureSetName: null, featureSetVersion: null, signature: { inputs: [], outputs: [col("embedding", "float")] } }), alias: "champion" } };
+    const noFeatures: Record<string, { version: RuleVersion | null; alias: string } | null> = { ...world, "encoder/production": { version: encoder(7, { featureSetName: null, featureSetVersion: null, signature: { inputs: [], outputs: [col("embedding", "float")] } }), alias: "champion" } };
     const [check] = checkRules([rule], members, (m, s) => noFeatures[`${m}/${s}`] ?? null);
     expect(check).toMatchObject({ status: "fail", source: "policy of ranker", path: "policies.ranker.dependencies" });
     expect(check.message).toBe("ranker v12 (production): encoder@champion would be v7, outside >=8; embedding is float from encoder but tensor for ranker; encoder v7 records no feature set in its lineage.");

@@ -2,7 +2,6 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import type { Actor } from "@/lib/auth/permissions";
 import { transaction, type Tx } from "@/lib/db";
-import { effectivePolicyFor } from "@/lib/policy/policies";
 import { notifyApplied, notifyRolledBack } from "@/lib/promotions/notify";
 import { transition } from "@/lib/promotions/request";
 import { SYSTEM, decisionInputs, evaluateRequest, reevaluateModel, settleRequest, supersedeOthers } from "@/lib/promotions/settle";
@@ -11,7 +10,8 @@ import { lockModel, moveAlias } from "@/lib/registry/aliases";
 import { endRollout, endRolloutOfRequest, endWatch, startRollout } from "@/lib/rollouts/lifecycle";
 import { ACTIVE_STATUSES } from "@/lib/rollouts/machine";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
-import { checkRules, describeFailures, type Member, type RuleCheck, type RuleVersion, type SourcedRule } from "./rules";
+import { checkReleaseRules } from "./check";
+import { describeFailures, type RuleCheck } from "./rules";
 import { finishedStatus, reconcile, type MemberState, type ReleaseStatus } from "./state";
 import type { TReleaseRule } from "./schemas";
 
@@ -51,46 +51,6 @@ function memberState(m: MemberRow): MemberState {
   return { number: m.number, model: m.model.name, version: m.version.version, status: m.status, statusReason: m.statusReason };
 }
 
-function ruleVersion(model: string, v: { version: number; signature: unknown; featureSetName: string | null; featureSetVersion: string | null }): RuleVersion {
-  return { model, version: v.version, signature: (v.signature as RuleVersion["signature"]) ?? null, featureSetName: v.featureSetName, featureSetVersion: v.featureSetVersion };
-}
-
-/**
- * Every rule that applies to a release (those it declares, then each member's policy dependencies), checked against
- * what the release would leave in place: members' versions at their stages, current holders elsewhere.
- */
-export async function checkReleaseRules(tx: Tx, o: { rules: readonly TReleaseRule[]; members: readonly { model: { id: string; name: string }; version: RuleVersionSource; stage: string; alias: string }[] }): Promise<RuleCheck[]> {
-  const sourced: SourcedRule[] = o.rules.map((r) => ({ ...r, source: { kind: "release" } }));
-  for (const m of o.members) {
-    const { policy } = await effectivePolicyFor(tx, m.model.id);
-    for (const d of policy.dependencies) sourced.push({ model: m.model.name, requires: d.requires, versions: d.versions, signature: d.signature, sameFeatureSet: d.sameFeatureSet, stages: d.stages, source: { kind: "policy", model: m.model.name } });
-  }
-  const members: Member[] = o.members.map((m) => ({ model: m.model.name, version: m.version.version, stage: m.stage, alias: m.alias }));
-  const served = new Map<string, { version: RuleVersion | null; alias: string } | null>();
-  const key = (model: string, stage: string) => `${model}\u0000${stage}`;
-  for (const m of o.members) served.set(key(m.model.name, m.stage), { version: ruleVersion(m.model.name, m.version), alias: m.alias });
-  const wanted = new Set<string>();
-  for (const r of sourced) for (const m of o.members) if (m.model.name === r.model) wanted.add(key(r.requires, m.stage));
-  for (const k of wanted) {
-    if (served.has(k)) continue;
-    const [name, stage] = k.split("\u0000");
-    const model = await tx.registeredModel.findUnique({ where: { name }, select: { id: true } });
-    if (!model) {
-      served.set(k, null);
-      continue;
-    }
-    const { policy } = await effectivePolicyFor(tx, model.id);
-    const s = policy.stages.find((x) => x.name === stage);
-    if (!s) {
-      served.set(k, null);
-      continue;
-    }
-    const holder = await tx.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: s.alias } }, include: { version: { select: { version: true, signature: true, featureSetName: true, featureSetVersion: true } } } });
-    served.set(k, { version: holder ? ruleVersion(name, holder.version) : null, alias: s.alias });
-  }
-  return checkRules(sourced, members, (model, stage) => served.get(key(model, stage)) ?? null);
-}
-type RuleVersionSource = { version: number; signature: unknown; featureSetName: string | null; featureSetVersion: string | null };
 
 /**
  * Brings a release in line with its members, in a transaction of its own (see hook.ts): ends it when a member
@@ -172,7 +132,7 @@ export async function applyRelease(tx: Tx, o: { release: ReleaseRow; members: Me
   if (checks.some((c) => c.status === "fail")) return hold(`Every member is approved, but a compatibility rule fails: ${describeFailures(checks)}`, checks);
   const busy = await tx.rollout.findFirst({ where: { modelId: { in: members.map((m) => m.modelId) }, status: { in: [...ACTIVE_STATUSES] } }, select: { number: true, model: { select: { name: true } } } });
   const evaluations = [];
-  for (const m of members) evaluations.push(await evaluateRequest(tx, { model: m.model, versionId: m.versionId, stage: m.stage, emergency: m.emergency, decisions: decisionInputs(m.decisions), round: m.round, status: "approved", now }));
+  for (const m of members) evaluations.push(await evaluateRequest(tx, { model: m.model, versionId: m.versionId, stage: m.stage, emergency: m.emergency, decisions: decisionInputs(m.decisions), round: m.round, status: "approved", now, releaseId: m.releaseId }));
   const rollsOut = evaluations.some((e) => e.strategy !== "direct");
   if (rollsOut && busy) return hold(`Every member is approved; the release starts its rollouts once rollout ${busy.number} of ${busy.model.name} has ended (one rollout per model at a time).`, checks);
   await tx.release.update({ where: { id: release.id }, data: { ruleCheck: checks as object } });

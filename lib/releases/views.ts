@@ -11,7 +11,8 @@ import { STATUS_LABELS as ROLLOUT_STATUS_LABELS, type RolloutStatus } from "@/li
 import type { RuleCheck } from "./rules";
 import { ZListReleasesQuery, type TReleaseRule } from "./schemas";
 import { RELEASE_STATUS_LABELS, type ReleaseStatus } from "./state";
-import { checkReleaseRules, memberInclude } from "./sync";
+import { checkReleaseRules } from "./check";
+import { memberInclude } from "./sync";
 
 /** What the API and the screens show of a release. */
 export type ReleaseMemberSummary = { id: string; number: number; model: string; version: number; stage: string; alias: string; status: string; statusLabel: string };
