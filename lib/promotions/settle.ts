@@ -161,7 +161,7 @@ export async function settleRequest(tx: Tx, o: { requestId: string; actor: Actor
   const e = await evaluateRequest(tx, { model: r.model, versionId: r.versionId, stage: r.stage, emergency: r.emergency, decisions: decisionInputs(r.decisions), round: r.round, status, now: o.now, releaseId: r.releaseId });
   const evidenceChanged = e.hash !== r.evidenceHash;
   const steps = settle({ status, gatesPassed: e.gatesPassed, frozen: e.frozen, quorumMet: e.quorum.met, strategy: e.strategy, held: r.releaseId !== null });
-  if (steps.length && r.releaseId) requestReleaseSync(tx, r.releaseId);
+  if (steps.length && r.releaseId) requestReleaseSync(tx, r.releaseId, o.now);
   const policyChanged = e.policy.defaultVersion !== r.policyDefaultVersion || e.policy.modelVersion !== r.policyModelVersion;
   if (!evidenceChanged && !policyChanged && !steps.length && e.gatesPassed === r.gatesPassed) return { steps, evaluation: e };
   await tx.promotionRequest.update({
@@ -230,7 +230,7 @@ export async function supersedeOthers(tx: Tx, o: { request: { id: string; number
     const reason = `Superseded by #${o.request.number}: ${o.why}.`;
     assertTransition(other.status as Status, "superseded");
     await tx.promotionRequest.update({ where: { id: other.id }, data: { status: "superseded", supersededById: o.request.id, statusReason: reason, closedAt: o.now } });
-    if (other.releaseId) requestReleaseSync(tx, other.releaseId);
+    if (other.releaseId) requestReleaseSync(tx, other.releaseId, o.now);
     await recordAuditEvent(tx, {
       actor: o.actor,
       action: "promotion.superseded",

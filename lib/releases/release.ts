@@ -85,7 +85,7 @@ export async function createRelease(opts: { actor: Actor | null; input: TCreateR
       throw new AppError(422, "incompatible_release", `The release breaks ${failed.length === 1 ? "a compatibility rule" : `${failed.length} compatibility rules`}: ${describeFailures(checks)}`, failed.map((c) => ({ path: c.path, message: `${c.rule}: ${c.message}` })));
     }
     await tx.release.update({ where: { id: release.id }, data: { ruleCheck: checks as object } });
-    requestReleaseSync(tx, release.id);
+    requestReleaseSync(tx, release.id, now);
     return release.id;
   });
   return getRelease({ actor: opts.actor, id, now });
