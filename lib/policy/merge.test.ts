@@ -120,6 +120,8 @@ describe("validateModelPolicy", () => {
     ],
     ["a mandatory gate switched off", ["stages:", "  production:", "    gates:", "      - id: scan", "        type: security-scan", "        enabled: false"], [["stages.production.gates[0].enabled", 6, 18, /switches it off/]]],
     ["a bound removed points at the gate", ["stages:", "  production:", "    gates:", "      - id: auc", "        type: metric", "        metric: auc", "        max: 1"], [["stages.production.gates[0]", 4, 9, /removes the minimum \(the default requires at least 0.9\)/]]],
+    ["dependencies in known stages", ["dependencies:", "  - { requires: encoder, versions: \">=7\", signature: true, stages: [production] }"], []],
+    ["a dependency in an unknown stage", ["dependencies:", "  - requires: encoder", "    versions: \">=7\"", "    stages: [production, qa]"], [["dependencies[0].stages[1]", 4, 26, 'Stage "qa" is not one of the organisation\'s stages: staging, production']]],
     ["a security threshold loosened", ["stages:", "  staging: {}", "  production:", "    gates:", "      - { id: lineage, type: lineage }", "      - { id: scan, type: security-scan, failOn: critical }"], [["stages.production.gates[1].failOn", 6, 50, /fails only from critical instead of from high/]]],
   ] as [string, string[], Err[]][])("%s", (_n, lines, expected) => {
     const { doc, source } = parsed(...lines);
@@ -141,6 +143,7 @@ describe("validateDefaultPolicy", () => {
     ["an empty stages mapping", ["description: d", "stages: {}"], [["stages", 2, 9, "Declare at least one stage after development, such as staging and production"]]],
     ["development listed", ["stages:", "  development:", "    alias: dev", "  production: {}"], [["stages.development", 3, 5, "development is where every registered version starts; it has no gates or alias, so leave it out"]]],
     ["a duplicate alias", ["stages:", "  staging: { alias: champion }", "  production: {}"], [["stages.production.alias", 3, 15, "Stage production uses alias @champion, which stage staging already uses"]]],
+    ["dependencies in the default", ["dependencies:", "  - { requires: encoder, versions: \">=7\" }"], [["dependencies", 2, 3, "dependencies belong in a model's own policy: they say which models that model needs"]]],
     ["a duplicate declared alias", ["stages:", "  qa: {}", "  staging:", "    alias: qa"], [["stages.staging.alias", 4, 12, "Stage staging uses alias @qa, which stage qa already uses"]]],
   ] as [string, string[], [string, number, number, string][]][])("%s", (_n, lines, expected) => {
     const { doc, source } = parsed(...lines);
