@@ -78,6 +78,9 @@ export async function openRequest(
   if (current?.versionId === version.id) throw conflict(`v${version.version} already holds ${model.name}@${stage.alias}`, [{ path: o.paths?.version ?? "version", message: `Already @${stage.alias}` }]);
   // A live rollout is stopped by an ML Lead (abort, with a comment), never as a side effect of someone's new request.
   const live = await tx.rollout.findFirst({ where: { modelId: model.id, alias: stage.alias, status: { in: [...LIVE_STATUSES] } }, select: { number: true, challengerVersion: true } });
+  // Nor of a release whose rollouts are live: one of its members moves this alias when they complete.
+  const held = live ? null : await tx.promotionRequest.findFirst({ where: { modelId: model.id, alias: stage.alias, status: "rolling-out", releaseId: { not: null } }, select: { release: { select: { number: true, name: true } } } });
+  if (held?.release) throw conflict(`${model.name}@${stage.alias} moves with release ${held.release.number} (${held.release.name}), which is rolling out; wait for it to finish, or have it cancelled, before requesting another version.`, [{ path: o.paths?.stage ?? "stage", message: "A release is rolling out" }]);
   if (live) throw conflict(`v${live.challengerVersion} is rolling out to ${model.name}@${stage.alias} (rollout ${live.number}); wait for it to finish, or have an ML Lead abort it, before requesting another version.`, [{ path: o.paths?.stage ?? "stage", message: "A rollout is live" }]);
 
   const e = await evaluateRequest(tx, { model, versionId: version.id, stage: stage.name, emergency: input.emergency, decisions: [], round: 1, status: "new", now, releaseId: o.releaseId });

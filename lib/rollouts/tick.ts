@@ -152,10 +152,11 @@ export async function tickRollouts(o: { now?: Date; name?: string; everyMs?: num
 
 /**
  * Requests that reached rolling-out without a rollout (approved before this Gatehouse had a rollout engine, or a
- * start that failed): their rollout starts now, with the policy's rollout section as it is today.
+ * start that failed): their rollout starts now, with the policy's rollout section as it is today. A release's
+ * members without a rollout are meant to be so: they move when the release's rollouts complete.
  */
 async function adoptWaitingRequests(now: Date): Promise<void> {
-  const orphans = await db.promotionRequest.findMany({ where: { status: "rolling-out", rollout: null }, select: { id: true, modelId: true }, take: 100 });
+  const orphans = await db.promotionRequest.findMany({ where: { status: "rolling-out", rollout: null, releaseId: null }, select: { id: true, modelId: true }, take: 100 });
   for (const o of orphans) {
     await transaction(async (tx) => {
       await lockModel(tx, o.modelId);
