@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import { db } from "@/lib/db";
 import { decidePromotion } from "@/lib/promotions/decide";
+import { runPromotionChores } from "@/lib/promotions/jobs";
 import { requestPromotion } from "@/lib/promotions/request";
 import { rollbackAlias } from "@/lib/promotions/rollback";
 import { COMMENT, PASSWORD, STAGING_ONLY_POLICY, SYSTEM_ACTOR, goodVersion, makeModel, makeTeam, makeUser } from "@/lib/promotions/test-fixtures";
@@ -140,6 +141,30 @@ describe.skipIf(!hasDb)("coordinated releases in PostgreSQL", () => {
     expect(await db.promotionRequest.count()).toBe(before);
     const ok = await release(encoder, ranker, { rules: [{ model: ranker, version: 2, requires: encoder, versions: ">=2" }] });
     expect(ok.checks).toMatchObject([{ status: "pass", source: "declared in the release" }]);
+  });
+
+  it("checks the rules again before applying: a rule broken since creation holds the release, saying why", async () => {
+    const { encoder, ranker } = await pair();
+    // The tokenizer is not in the release; the rule needs its staging holder to be v2, as it is now.
+    const tokenizer = await makeModel({ team, engineer, policy: STAGING_ONLY_POLICY("[]") });
+    const t1 = await goodVersion(tokenizer, engineer);
+    const t2 = await goodVersion(tokenizer, engineer);
+    await importAliases({ actor: SYSTEM_ACTOR, model: tokenizer, aliases: { staging: t1 }, reason: "running" });
+    await importAliases({ actor: SYSTEM_ACTOR, model: tokenizer, aliases: { staging: t2 }, reason: "upgraded" });
+    const r = await release(encoder, ranker, { rules: [{ model: ranker, requires: tokenizer, versions: ">=2" }] });
+    await rollbackAlias({ actor: lead2, model: tokenizer, alias: "staging", input: { comment: "The tokenizer v2 broke on emoji; back to v1." } });
+    await decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT } });
+    const held = await getRelease({ actor: viewer, id: r.id });
+    expect(held.status).toBe("open");
+    expect(held.members.map((m) => m.status)).toEqual(["approved", "approved"]);
+    expect(held.statusReason).toMatch(new RegExp(`^Every member is approved, but a compatibility rule fails: .*${tokenizer}@staging would be v1, outside >=2`));
+    expect(held.checks).toMatchObject([{ status: "fail", path: "rules.0" }]);
+    expect([await holder(encoder, "staging"), await holder(ranker, "staging")]).toEqual([1, 1]);
+    // Once the tokenizer is back on v2, the periodic pass applies the release.
+    await importAliases({ actor: SYSTEM_ACTOR, model: tokenizer, aliases: { staging: t2 }, reason: "fixed" });
+    await runPromotionChores();
+    expect((await getRelease({ actor: viewer, id: r.id })).status).toBe("applied");
+    expect([await holder(encoder, "staging"), await holder(ranker, "staging")]).toEqual([2, 2]);
   });
 
   it("checks the members' policy dependencies, and blocks nothing the release satisfies", async () => {

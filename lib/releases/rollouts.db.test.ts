@@ -51,7 +51,7 @@ describe.skipIf(!hasDb)("release rollouts in PostgreSQL", () => {
   const rollouts = async (releaseId: string) => db.rollout.findMany({ where: { request: { releaseId } }, orderBy: { number: "asc" } });
 
   it("starts every member's rollout together, holds the ready one for the other, and completes both in one transaction", async () => {
-    const { release, models, tick, send } = await scenario();
+    const { release, models, at, tick, send } = await scenario();
     expect((await getRelease({ actor: s.viewer, id: release.id })).status).toBe("rolling-out");
     expect((await rollouts(release.id)).map((r) => [r.status, r.trafficPercent])).toEqual([["running", 10], ["running", 10]]);
 
@@ -84,6 +84,14 @@ describe.skipIf(!hasDb)("release rollouts in PostgreSQL", () => {
     const moves = events.filter((e) => e.action === "alias.set" && (e.after as { version: number }).version === 2);
     expect(moves).toHaveLength(2);
     expect(events.find((e) => e.action === "release.applied")).toBeTruthy();
+
+    // Inside the watch window, one member breaches: both aliases go back to v1 together.
+    await send(models[0], 130, 20, healthy);
+    await sendMinutes({ actor: s.engineer, model: models[1], from: at(130), minutes: 20, versions: { 2: slow } });
+    await tick(151);
+    expect([await holder(models[0], "staging"), await holder(models[1], "staging")]).toEqual([1, 1]);
+    expect((await rollouts(release.id)).map((r) => r.status)).toEqual(["rolled-back", "rolled-back"]);
+    expect(await getRelease({ actor: s.viewer, id: release.id })).toMatchObject({ status: "rolled-back", members: [{ status: "rolled-back" }, { status: "rolled-back" }] });
   });
 
   it("a breach in one member rolls the whole release back, with one incident for the member that breached", async () => {
