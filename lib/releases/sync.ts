@@ -51,7 +51,6 @@ function memberState(m: MemberRow): MemberState {
   return { number: m.number, model: m.model.name, version: m.version.version, status: m.status, statusReason: m.statusReason };
 }
 
-
 /**
  * Brings a release in line with its members, in a transaction of its own (see hook.ts): ends it when a member
  * closed, applies it when every member is approved, rolls back or stops the rest when one member was rolled back or
@@ -125,8 +124,8 @@ export async function applyRelease(tx: Tx, o: { release: ReleaseRow; members: Me
   for (const m of o.members) await settleRequest(tx, { requestId: m.id, actor: SYSTEM, now });
   const members = await loadMembers(tx, release.id);
   if (!members.every((m) => m.status === "approved")) {
-    const now = reconcile("open", members.map(memberState));
-    return hold(now.action === "none" && now.reason ? now.reason : "A member is no longer approved.");
+    const state = reconcile("open", members.map(memberState));
+    return hold(state.action === "none" && state.reason ? state.reason : "A member is no longer approved.");
   }
   const checks = await checkReleaseRules(tx, { rules: release.rules as TReleaseRule[], members: members.map((m) => ({ model: m.model, version: m.version, stage: m.stage, alias: m.alias })) });
   if (checks.some((c) => c.status === "fail")) return hold(`Every member is approved, but a compatibility rule fails: ${describeFailures(checks)}`, checks);

@@ -14,7 +14,7 @@ import { describeCheckpoint, describeStep, type RolloutPlan } from "./plan";
 import { ZRolloutsQuery } from "./schemas";
 import { stateOf } from "./tick";
 
-const include = { model: { select: { name: true, teamId: true } }, request: { select: { id: true, number: true, stage: true, status: true, justification: true } } } satisfies Prisma.RolloutInclude;
+const include = { model: { select: { name: true, teamId: true } }, request: { select: { id: true, number: true, stage: true, status: true, justification: true, release: { select: { id: true, number: true, name: true } } } } } satisfies Prisma.RolloutInclude;
 type Row = Prisma.RolloutGetPayload<{ include: typeof include }>;
 
 export type RolloutSummary = {
@@ -36,6 +36,8 @@ export type RolloutSummary = {
   checkpoint: { key: string; roles: string[] } | null;
   verdict: { outcome: string; score: number | null; explanation: string } | null;
   request: { id: string; number: number; stage: string; status: string };
+  /** The release the rollout belongs to: its members move together. */
+  release: { id: string; number: number; name: string } | null;
   startedAt: string;
   completedAt: string | null;
   watchUntil: string | null;
@@ -75,6 +77,7 @@ function summary(r: Row, now: Date): RolloutSummary {
     checkpoint: r.waitingFor ? { key: r.waitingFor, roles: plan.checkpoints.filter((c) => c.key === r.waitingFor).map((c) => c.role) } : null,
     verdict: record ? { outcome: record.verdict.outcome, score: record.verdict.score, explanation: record.verdict.explanation } : null,
     request: { id: r.request.id, number: r.request.number, stage: r.request.stage, status: r.request.status },
+    release: r.request.release,
     startedAt: r.startedAt.toISOString(),
     completedAt: r.completedAt?.toISOString() ?? null,
     watchUntil: r.watchUntil?.toISOString() ?? null,

@@ -63,6 +63,16 @@ export default async function RolloutPage({ params, searchParams }: { params: Pr
               request #{r.request.number}
             </Link>
             . Started <Time value={r.startedAt} />.
+            {r.release && (
+              <>
+                {" "}
+                Part of{" "}
+                <Link className={linkStyles} href={`/releases/${r.release.number}`}>
+                  release {r.release.number}: {r.release.name}
+                </Link>
+                , whose members move together.
+              </>
+            )}
           </>
         }
         actions={
@@ -76,11 +86,11 @@ export default async function RolloutPage({ params, searchParams }: { params: Pr
             {lead && r.status === "paused" && (
               <CommentActionButton action={controlRolloutAction.bind(null, r.id, "resume")} label="Resume" title={`Resume rollout ${r.number}`} description="The rollout carries on; time spent paused does not count towards the step's hold." submitLabel="Resume" variant="primary" />
             )}
-            {lead && (r.status === "running" || r.status === "paused") && (
+            {lead && !r.release && (r.status === "running" || r.status === "paused") && (
               <CommentActionButton action={controlRolloutAction.bind(null, r.id, "advance")} label="Advance early" title={`Advance rollout ${r.number} early`} description={`Skips the rest of this step's hold and verdict: ${next}. Approval checkpoints still need their approvers.`} submitLabel="Advance" />
             )}
             {lead && live && (
-              <CommentActionButton action={controlRolloutAction.bind(null, r.id, "abort")} label="Abort" title={`Abort rollout ${r.number}`} description="The challenger gets no more traffic, @challenger is cleared and the request is cancelled." submitLabel="Abort rollout" variant="danger" />
+              <CommentActionButton action={controlRolloutAction.bind(null, r.id, "abort")} label="Abort" title={`Abort rollout ${r.number}`} description={r.release ? `The challenger gets no more traffic and @challenger is cleared; release ${r.release.number} stops with it, every member's rollout included.` : "The challenger gets no more traffic, @challenger is cleared and the request is cancelled."} submitLabel="Abort rollout" variant="danger" />
             )}
           </>
         }
