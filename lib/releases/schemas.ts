@@ -56,6 +56,6 @@ export const ZReleaseCommentInput = ZCommentInput;
 
 export const ZListReleasesQuery = ZPageQuery.extend({
   status: z.enum(RELEASE_STATUSES, { error: `status is one of ${RELEASE_STATUSES.join(", ")}` }).optional(),
-  open: z.enum(["true", "false"]).optional().describe("Only releases still waiting for their members"),
+  open: z.enum(["true", "false"]).optional().describe("Only releases not yet ended: open (waiting for their members) or rolling out"),
   model: z.string().max(128).optional().describe("Releases with a member of this model"),
 });

@@ -83,10 +83,11 @@ export async function reconcileRelease(tx: Tx, release: ReleaseRow, actor: Actor
     }
     case "apply":
       return applyRelease(tx, { release, members, actor, now });
-    case "roll-back-rest":
-      await rollBackMembers(tx, { release, members, actor, now, reason: `Rolled back with release ${release.number}: ${r.reason}` });
-      await setReleaseStatus(tx, { release, to: "rolled-back", reason: r.reason, actor, closed: true, data: { rolledBackAt: now } });
+    case "roll-back-rest": {
+      const done = await rollBackMembers(tx, { release, members, actor, now, reason: `Rolled back with release ${release.number}: ${r.reason}` });
+      await setReleaseStatus(tx, { release, to: "rolled-back", reason: `${r.reason}${/[.!?]$/.test(r.reason) ? "" : "."}${done.length ? ` The rest went back with it: ${done.join("; ")}.` : ""}`, actor, closed: true, data: { rolledBackAt: now } });
       return;
+    }
     case "cancel-rest": {
       for (const m of members) {
         if (m.status !== "rolling-out") continue;
