@@ -1,4 +1,4 @@
-// The demo's model policies. docs/policy.md quotes both in full; a test keeps them equal.
+// The demo's model policies. docs/policy.md quotes the first two in full; a test keeps them equal.
 
 /** The seeds' exercise 1: a weekly-retrained fraud model, gated on data, metrics, latency, fairness, security and observability, with one human approval. */
 export const FRAUD_DETECTOR_POLICY = `# fraud-detector: retrained weekly on the newest transactions.
@@ -123,4 +123,32 @@ stages:
       watchWindow: 72h
 `;
 
-export const DEMO_POLICIES: Record<string, string> = { "fraud-detector": FRAUD_DETECTOR_POLICY, "credit-risk": CREDIT_RISK_POLICY };
+/** The search pair of prisma/demo-releases.ts: a new encoder goes to staging only with an ML Lead's approval. */
+export const QUERY_ENCODER_POLICY = `# query-encoder: every search ranker reads its embeddings, so a new encoder is reviewed before staging.
+description: An ML Lead of growth approves every new encoder before it serves staging traffic.
+stages:
+  staging:
+    approvals:
+      quorum:
+        - role: ml-lead
+          count: 1
+`;
+
+/** The ranker that needs the encoder: it reads the encoder's embeddings, so it moves only beside an encoder it was trained with. */
+export const SEARCH_RANKER_POLICY = `# search-ranker: reads query-encoder's embeddings. From v3 on, encoder and ranker are trained on the multilingual
+# embedding space, so they ship together (in a release) and never beside an older encoder.
+description: Serve the ranker only beside a query encoder whose embeddings it was trained on.
+stages:
+  staging:
+    approvals:
+      quorum:
+        - role: ml-lead
+          count: 1
+dependencies:
+  - requires: query-encoder
+    versions: ">=3"
+    signature: true
+    sameFeatureSet: true
+`;
+
+export const DEMO_POLICIES: Record<string, string> = { "fraud-detector": FRAUD_DETECTOR_POLICY, "credit-risk": CREDIT_RISK_POLICY, "query-encoder": QUERY_ENCODER_POLICY, "search-ranker": SEARCH_RANKER_POLICY };

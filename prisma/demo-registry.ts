@@ -1,4 +1,4 @@
-// Demo registry content for `npm start`: four realistic models whose versions carry lineage, environment
+// Demo registry content for `npm start`: six realistic models whose versions carry lineage, environment
 // manifests, reports of every kind and aliases, so every screen shows something true on first start.
 import { createHash } from "node:crypto";
 import type { Actor } from "@/lib/auth/permissions";
@@ -10,6 +10,7 @@ import { addReport } from "@/lib/registry/reports";
 import { registerVersion } from "@/lib/registry/versions";
 import { DEMO_POLICIES } from "./demo-policies";
 
+const DOCUMENTED_POLICIES = new Set(["fraud-detector", "credit-risk"]);
 const hex = (seed: string, n = 64) => createHash("sha256").update(seed).digest("hex").slice(0, n);
 /** A small deterministic pseudo-random sequence, so demo numbers are the same on every machine. */
 function series(seed: string, n: number, mean: number, spread: number): number[] {
@@ -40,7 +41,11 @@ type DemoVersion = {
   failingCheck?: boolean;
   highCve?: boolean;
 };
-type DemoModel = { name: string; team: string; riskTier: "standard" | "regulated"; description: string; feature: string; versions: DemoVersion[]; aliases: Record<string, number>; cleanScans?: boolean };
+type Signature = { inputs: { name: string; type: string; optional?: boolean }[]; outputs: { name: string; type: string }[] };
+/** Version n is trained on feature set `feature` version 10 + n - 1, so models sharing a feature set line up by version. */
+type DemoModel = { name: string; team: string; riskTier: "standard" | "regulated"; description: string; feature: string; versions: DemoVersion[]; aliases: Record<string, number>; cleanScans?: boolean; signature?: Signature };
+
+const SCORING_SIGNATURE: Signature = { inputs: [{ name: "amount", type: "double" }, { name: "account_age_days", type: "long" }, { name: "merchant_category", type: "string", optional: true }], outputs: [{ name: "score", type: "double" }] };
 
 const MODELS: DemoModel[] = [
   {
@@ -97,6 +102,40 @@ const MODELS: DemoModel[] = [
     ],
     aliases: { champion: 1 },
   },
+  // The pair prisma/demo-releases.ts promotes together: the ranker reads the encoder's embeddings, so a ranker
+  // trained on one encoder's embedding space must not serve beside another (search-ranker's policy says so).
+  {
+    name: "query-encoder",
+    team: "growth",
+    riskTier: "standard",
+    description: "Embeds search queries for retrieval and ranking (384-d sentence embeddings).",
+    feature: "search-features",
+    versions: [
+      { auc: 0.861, loss: 0.402, p99: 14, note: "MiniLM distilled from the retrieval teacher", gpu: true },
+      { auc: 0.868, loss: 0.395, p99: 14, note: "retrained on Q3 query logs", gpu: true },
+      { auc: 0.879, loss: 0.381, p99: 15, note: "multilingual tokenizer; a new embedding space, rankers must be retrained on it", gpu: true },
+      { auc: 0.886, loss: 0.372, p99: 15, note: "hard negatives mined from October click logs", gpu: true },
+    ],
+    aliases: { champion: 2, staging: 2 },
+    cleanScans: true,
+    signature: { inputs: [{ name: "query_text", type: "string" }, { name: "locale", type: "string", optional: true }], outputs: [{ name: "embedding", type: "tensor" }] },
+  },
+  {
+    name: "search-ranker",
+    team: "growth",
+    riskTier: "standard",
+    description: "Re-ranks the top 200 search results by predicted click, from the query embedding and user history.",
+    feature: "search-features",
+    versions: [
+      { auc: 0.782, loss: 0.468, p99: 8, note: "LambdaMART over BM25 scores and query-encoder v1 embeddings" },
+      { auc: 0.789, loss: 0.462, p99: 8, note: "retrained on query-encoder v2 embeddings" },
+      { auc: 0.801, loss: 0.451, p99: 9, note: "retrained on query-encoder v3's multilingual embeddings" },
+      { auc: 0.809, loss: 0.445, p99: 9, note: "retrained on query-encoder v4 embeddings with user dwell-time features" },
+    ],
+    aliases: { champion: 2, staging: 2 },
+    cleanScans: true,
+    signature: { inputs: [{ name: "embedding", type: "tensor" }, { name: "user_id", type: "long" }, { name: "document_id", type: "string" }, { name: "bm25_score", type: "double", optional: true }], outputs: [{ name: "score", type: "double" }] },
+  },
 ];
 
 function reportsFor(model: DemoModel, v: DemoVersion, n: number): TReportInput[] {
@@ -136,7 +175,7 @@ export async function seedDemoRegistry(actor: Actor): Promise<void> {
           description: v.note,
           tags: { trainer: "nightly-pipeline" },
           artifact: { uri: `s3://ml-artifacts/${m.name}/${n}/model.onnx`, checksum: `sha256:${hex(`${seed}-artifact`)}` },
-          signature: { inputs: [{ name: "amount", type: "double" }, { name: "account_age_days", type: "long" }, { name: "merchant_category", type: "string", optional: true }], outputs: [{ name: "score", type: "double" }] },
+          signature: m.signature ?? SCORING_SIGNATURE,
           lineage: {
             codeRepository: `https://git.example.com/ml/${m.name}`,
             commitSha: hex(`${seed}-commit`, 40),
@@ -160,6 +199,6 @@ export async function seedDemoRegistry(actor: Actor): Promise<void> {
     }
     await importAliases({ actor, model: m.name, aliases: m.aliases, reason: "Where the aliases pointed before Gatehouse (demo data)" });
     const policy = DEMO_POLICIES[m.name];
-    if (policy) await putModelPolicy({ actor, model: m.name, input: { document: policy, comment: `Demo policy for ${m.name}, as documented in docs/policy.md` } });
+    if (policy) await putModelPolicy({ actor, model: m.name, input: { document: policy, comment: DOCUMENTED_POLICIES.has(m.name) ? `Demo policy for ${m.name}, as documented in docs/policy.md` : `Demo policy for ${m.name}` } });
   }
 }

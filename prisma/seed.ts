@@ -1,4 +1,4 @@
-// Demo data for `npm start`: teams, one user per role and four registered models, created through the same use cases (and audit
+// Demo data for `npm start`: teams, one user per role and six registered models, created through the same use cases (and audit
 // events) as everything else. Runs only on an empty database.
 import { createTeam } from "@/lib/auth/teams";
 import { createUser } from "@/lib/auth/users";
@@ -6,6 +6,7 @@ import { db } from "@/lib/db";
 import type { Actor, Role } from "@/lib/auth/permissions";
 import { seedDemoPromotions } from "./demo-promotions";
 import { seedDemoRegistry } from "./demo-registry";
+import { seedDemoReleases } from "./demo-releases";
 import { seedDemoRollouts } from "./demo-rollouts";
 import demo from "./demo-users.json";
 
@@ -23,6 +24,8 @@ export async function seedDemo(): Promise<boolean> {
   await seedDemoRegistry(seeder);
   await seedDemoPromotions();
   await seedDemoRollouts();
+  // Last: the releases' requests come after the promotions' and rollouts' numbers, and their approver is a rollout user.
+  await seedDemoReleases();
   return true;
 }
 
