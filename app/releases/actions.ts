@@ -31,7 +31,7 @@ export async function decideReleaseAction(id: string, _prev: ActionState<Release
     const decided = r.decided.map((n) => label(r, n));
     return {
       status: "ok",
-      message: `Your decision is recorded on ${list(decided)}. Release ${r.number} is ${r.statusLabel.toLowerCase()}${r.statusReason ? `: ${r.statusReason}` : "."}`,
+      message: `Your decision is recorded on ${list(decided)}. Release ${r.number} is ${r.statusLabel.toLowerCase()}.${r.statusReason ? ` ${r.statusReason}` : ""}`,
       data: { decided, skipped: r.skipped.map((s) => ({ member: label(r, s.number), reason: s.reason })), status: r.statusLabel },
     };
   } catch (err) {

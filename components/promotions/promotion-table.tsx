@@ -28,6 +28,13 @@ export function PromotionTable({ caption, items, extra }: { caption: string; ite
                 <Badge tone="warn">emergency</Badge>
               </span>
             )}
+            {p.release && (
+              <span className="mt-1 block text-xs">
+                <Link className={linkStyles} href={`/releases/${p.release.number}`}>
+                  Release {p.release.number}: {p.release.name}
+                </Link>
+              </span>
+            )}
           </td>
           <td className={cell}>
             <span className="font-medium">{p.model}</span> v{p.version} → {p.stage} <span className="text-slate-700 dark:text-slate-300">(@{p.alias})</span>

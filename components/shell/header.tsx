@@ -10,6 +10,7 @@ const NAV: { href: string; label: string; permission: Permission }[] = [
   { href: "/", label: "Overview", permission: "registry.read" },
   { href: "/models", label: "Models", permission: "registry.read" },
   { href: "/promotions", label: "Promotions", permission: "registry.read" },
+  { href: "/releases", label: "Releases", permission: "registry.read" },
   { href: "/approvals", label: "Approvals", permission: "registry.read" },
   { href: "/rollouts", label: "Rollouts", permission: "registry.read" },
   { href: "/policies", label: "Policy", permission: "registry.read" },

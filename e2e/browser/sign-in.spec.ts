@@ -3,12 +3,12 @@ import { demoUser } from "../support/api";
 import { signIn } from "../support/browser";
 
 const people = [
-  { who: "admin", name: "Avery Admin", roles: "admin", nav: ["Overview", "Models", "Promotions", "Approvals", "Rollouts", "Policy", "Audit", "Users", "Teams", "API tokens", "Webhooks"] },
-  { who: "lead", name: "Lee Lead", roles: "ml-lead@payments", nav: ["Overview", "Models", "Promotions", "Approvals", "Rollouts", "Policy"] },
-  { who: "compliance", name: "Casey Compliance", roles: "compliance-officer", nav: ["Overview", "Models", "Promotions", "Approvals", "Rollouts", "Policy", "Audit"] },
-  { who: "engineer", name: "Emery Engineer", roles: "engineer@payments", nav: ["Overview", "Models", "Promotions", "Approvals", "Rollouts", "Policy"] },
-  { who: "auditor", name: "Aubrey Auditor", roles: "auditor", nav: ["Overview", "Models", "Promotions", "Approvals", "Rollouts", "Policy", "Audit"] },
-  { who: "viewer", name: "Val Viewer", roles: "viewer", nav: ["Overview", "Models", "Promotions", "Approvals", "Rollouts", "Policy"] },
+  { who: "admin", name: "Avery Admin", roles: "admin", nav: ["Overview", "Models", "Promotions", "Releases", "Approvals", "Rollouts", "Policy", "Audit", "Users", "Teams", "API tokens", "Webhooks"] },
+  { who: "lead", name: "Lee Lead", roles: "ml-lead@payments", nav: ["Overview", "Models", "Promotions", "Releases", "Approvals", "Rollouts", "Policy"] },
+  { who: "compliance", name: "Casey Compliance", roles: "compliance-officer", nav: ["Overview", "Models", "Promotions", "Releases", "Approvals", "Rollouts", "Policy", "Audit"] },
+  { who: "engineer", name: "Emery Engineer", roles: "engineer@payments", nav: ["Overview", "Models", "Promotions", "Releases", "Approvals", "Rollouts", "Policy"] },
+  { who: "auditor", name: "Aubrey Auditor", roles: "auditor", nav: ["Overview", "Models", "Promotions", "Releases", "Approvals", "Rollouts", "Policy", "Audit"] },
+  { who: "viewer", name: "Val Viewer", roles: "viewer", nav: ["Overview", "Models", "Promotions", "Releases", "Approvals", "Rollouts", "Policy"] },
 ] as const;
 
 for (const p of people) {

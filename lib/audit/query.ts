@@ -47,12 +47,13 @@ export async function auditWhere(actor: Actor, f: TAuditFilters): Promise<Prisma
 async function modelScope(name: string): Promise<Prisma.AuditEventWhereInput> {
   const model = await db.registeredModel.findUnique({ where: { name }, select: { id: true, name: true } });
   if (!model) return { id: -1n };
-  const [versions, requests, aliases, rollouts, incidents] = await Promise.all([
+  const [versions, requests, aliases, rollouts, incidents, releases] = await Promise.all([
     db.modelVersion.findMany({ where: { modelId: model.id }, select: { id: true, reports: { select: { id: true } } } }),
     db.promotionRequest.findMany({ where: { modelId: model.id }, select: { id: true } }),
     db.aliasChange.findMany({ where: { modelId: model.id }, distinct: ["alias"], select: { alias: true } }),
     db.rollout.findMany({ where: { modelId: model.id }, select: { id: true } }),
     db.incident.findMany({ where: { modelId: model.id }, select: { id: true } }),
+    db.release.findMany({ where: { members: { some: { modelId: model.id } } }, select: { id: true } }),
   ]);
   return {
     OR: [
@@ -65,6 +66,8 @@ async function modelScope(name: string): Promise<Prisma.AuditEventWhereInput> {
       { targetType: "promotion", targetId: { in: requests.map((r) => r.id) } },
       { targetType: "rollout", targetId: { in: rollouts.map((r) => r.id) } },
       { targetType: "incident", targetId: { in: incidents.map((r) => r.id) } },
+      // A release with a member of the model: its own events (create, applied, rolled back) concern the model too.
+      { targetType: "release", targetId: { in: releases.map((r) => r.id) } },
     ],
   };
 }
@@ -90,10 +93,11 @@ export async function describeEvents(rows: readonly Row[]): Promise<AuditEventVi
     db.evaluationReport.findMany({ where: { id: { in: ids("report") } }, select: { id: true, kind: true, version: { select: { version: true, model: { select: { name: true } } } } } }),
     db.user.findMany({ where: { id: { in: ids("user") } }, select: { id: true, email: true } }),
   ]);
-  const [requests, rollouts, incidents] = await Promise.all([
+  const [requests, rollouts, incidents, releases] = await Promise.all([
     db.promotionRequest.findMany({ where: { id: { in: ids("promotion") } }, select: { id: true, number: true, stage: true, model: { select: { name: true } }, version: { select: { version: true } } } }),
     db.rollout.findMany({ where: { id: { in: ids("rollout") } }, select: { id: true, number: true, challengerVersion: true, model: { select: { name: true } } } }),
     db.incident.findMany({ where: { id: { in: ids("incident") } }, select: { id: true, number: true, title: true } }),
+    db.release.findMany({ where: { id: { in: ids("release") } }, select: { id: true, number: true, name: true } }),
   ]);
   const label = new Map<string, { label: string; href: string | null }>();
   for (const m of models) label.set(`model:${m.id}`, { label: m.name, href: `/models/${m.name}` });
@@ -103,6 +107,7 @@ export async function describeEvents(rows: readonly Row[]): Promise<AuditEventVi
   for (const p of requests) label.set(`promotion:${p.id}`, { label: `request #${p.number}: ${p.model.name} v${p.version.version} → ${p.stage}`, href: `/promotions/${p.id}` });
   for (const r of rollouts) label.set(`rollout:${r.id}`, { label: `rollout ${r.number}: ${r.model.name} v${r.challengerVersion}`, href: `/rollouts/${r.number}` });
   for (const i of incidents) label.set(`incident:${i.id}`, { label: `incident ${i.number}: ${i.title}`, href: `/incidents/${i.number}` });
+  for (const r of releases) label.set(`release:${r.id}`, { label: `release ${r.number}: ${r.name}`, href: `/releases/${r.number}` });
   return rows.map((r) => {
     const known = label.get(`${r.targetType}:${r.targetId}`);
     const alias = r.targetType === "alias" ? r.targetId.split("@") : null;

@@ -18,6 +18,7 @@ import { can } from "@/lib/auth/permissions";
 import { askedRolesHeld } from "@/lib/promotions/decide";
 import { isOpen } from "@/lib/promotions/state";
 import { getPromotion, promotionTimeline } from "@/lib/promotions/views";
+import { RELEASE_STATUS_LABELS, type ReleaseStatus } from "@/lib/releases/state";
 import { listReports } from "@/lib/registry/reports";
 import { rolloutOfRequest } from "@/lib/rollouts/views";
 import { getVersion } from "@/lib/registry/versions";
@@ -85,6 +86,17 @@ export default async function PromotionPage({ params, searchParams }: { params: 
           <Alert tone="success">
             {notice} The request is {p.statusLabel.toLowerCase()}
             {p.statusReason ? `: ${p.statusReason}` : "."}
+          </Alert>
+        </div>
+      )}
+      {p.release && (
+        <div className="mb-4">
+          <Alert tone="info">
+            Part of{" "}
+            <Link className={linkStyles} href={`/releases/${p.release.number}`}>
+              release {p.release.number}: {p.release.name}
+            </Link>{" "}
+            ({(RELEASE_STATUS_LABELS[p.release.status as ReleaseStatus] ?? p.release.status).toLowerCase()}): it applies only with the release, once every member is approved, and rolling it back rolls the whole release back.
           </Alert>
         </div>
       )}
