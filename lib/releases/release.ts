@@ -99,7 +99,7 @@ export async function createRelease(opts: { actor: Actor | null; input: TCreateR
 export async function decideRelease(opts: { actor: Actor | null; id: string; input: TReleaseDecisionInput; now?: Date }): Promise<ReleaseView & { decided: number[]; skipped: { number: number; reason: string }[] }> {
   const input = ZReleaseDecisionInput.parse(opts.input);
   const now = opts.now ?? new Date();
-  const result = await transaction(async (tx) => {
+  const decide = () => transaction(async (tx) => {
     const found = await findReadableRelease(tx, opts.actor, opts.id);
     const release = (await lockRelease(tx, found.id))!;
     if (release.status !== "open") throw conflict(endedMessage(release));
@@ -119,10 +119,22 @@ export async function decideRelease(opts: { actor: Actor | null; id: string; inp
         else throw err;
       }
     }
-    if (!decided.length) throw forbidden(`Nothing in release ${release.number} was waiting for your decision: ${skipped.map((s) => `#${s.number} ${s.reason}`).join("; ")}`);
+    if (!decided.length) throw forbidden(`Nothing in release ${release.number} was waiting for your decision: ${skipped.map((s) => `#${s.number} ${s.reason.replace(/\.$/, "")}`).join("; ")}.`);
     return { id: release.id, decided, skipped };
   });
+  const result = await decide().catch(async (err) => {
+    // A wrong password is worth an auditor's attention; nothing of the decision was recorded.
+    if (err instanceof AppError && err.code === "signature_failed" && opts.actor) await recordFailedSignature(opts.actor, opts.id);
+    throw err;
+  });
   return { ...(await getRelease({ actor: opts.actor, id: result.id, now })), decided: result.decided, skipped: result.skipped };
+}
+
+async function recordFailedSignature(actor: Actor, id: string): Promise<void> {
+  await transaction(async (tx) => {
+    const found = await findReadableRelease(tx, actor, id);
+    await recordAuditEvent(tx, { actor, action: "release.signature-failed", target: releaseTarget({ id: found.id, teamIds: found.teamIds }), reason: "An electronic signature on a release decision was refused: the password was not correct." });
+  });
 }
 
 /** The requester (or an admin of every member's team) withdraws a release: every member still open is cancelled, live rollouts stop. */

@@ -219,12 +219,23 @@ describe.skipIf(!hasDb)("coordinated releases in PostgreSQL", () => {
     expect((await getRelease({ actor: viewer, id: r.id })).status).toBe("cancelled");
   });
 
+  it("signs a release decision on every member where the policy asks, and records a refused signature", async () => {
+    const { encoder, ranker } = await pair(STAGING_ONLY_POLICY("[{ role: ml-lead }]", "      electronicSignature: always\n"));
+    const r = await release(encoder, ranker);
+    await expect(decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT } })).rejects.toMatchObject({ status: 400, details: [{ path: "password" }] });
+    await expect(decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT, password: "not the password" } })).rejects.toMatchObject({ status: 403, code: "signature_failed" });
+    expect(await db.promotionDecision.count({ where: { requestId: { in: r.memberViews.map((m) => m.id) } } })).toBe(0);
+    expect(await db.auditEvent.count({ where: { action: "release.signature-failed", targetId: r.id } })).toBe(1);
+    const signed = await decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT, password: PASSWORD } });
+    expect(signed.status).toBe("applied");
+    expect(signed.memberViews.every((m) => m.decisions[0]?.signature?.meaning)).toBe(true);
+  });
+
   it("refuses bad input with the field named", async () => {
     const { encoder } = await pair();
     await expect(createRelease({ actor: engineer, input: { name: "x", justification: JUSTIFICATION, members: [{ model: encoder, version: 2, stage: "staging" }] } })).rejects.toMatchObject({ issues: [{ path: ["members"] }] });
     await expect(createRelease({ actor: engineer, input: { name: "x", justification: JUSTIFICATION, members: [{ model: encoder, version: 2, stage: "staging" }, { model: encoder, version: 2, stage: "staging" }] } })).rejects.toMatchObject({ issues: [{ path: ["members", 1, "model"] }] });
     await expect(createRelease({ actor: engineer, input: { name: "x", justification: JUSTIFICATION, members: [{ model: encoder, version: 2, stage: "staging" }, { model: "no-such-model", version: 1, stage: "staging" }] } })).rejects.toMatchObject({ status: 404, details: [{ path: "members.1.model" }] });
     await expect(createRelease({ actor: viewer, input: { name: "x", justification: JUSTIFICATION, members: [{ model: encoder, version: 2, stage: "staging" }, { model: encoder + "x", version: 2, stage: "staging" }] } })).rejects.toMatchObject({ status: expect.any(Number) });
-    void PASSWORD;
   });
 });

@@ -36,7 +36,7 @@ const ranker = (version: number, over: Partial<RuleVersion> = {}) => ver("ranker
 describe("signatures", () => {
   it.each([
     ["every output is an input of the same type", encoder(7), ranker(12), []],
-    ["an output the consumer does not read", encoder(7, { signature: { inputs: [], outputs: [col("embedding", "tensor"), col("norm", "double")] } }), ranker(12), ["norm (double) is not an input of ranker v12"]],
+    ["an output the consumer does not read", encoder(7, { signature: { inputs: [], outputs: [col("embedding", "tensor"), col("norm", "double")] } }), ranker(12), ["encoder v7's output norm (double) is not an input of ranker v12"]],
     ["a type that differs", encoder(7, { signature: { inputs: [], outputs: [col("embedding", "string")] } }), ranker(12), ["embedding is string from encoder but tensor for ranker"]],
     ["no provider signature", encoder(7, { signature: null }), ranker(12), ["encoder v7 was registered without a signature"]],
     ["no consumer signature", encoder(7), ranker(12, { signature: null }), ["ranker v12 was registered without a signature"]],

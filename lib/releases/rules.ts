@@ -94,7 +94,7 @@ export function signatureProblems(provider: RuleVersion, consumer: RuleVersion):
   const problems: string[] = [];
   for (const out of provider.signature.outputs) {
     const input = inputs.get(out.name);
-    if (!input) problems.push(`${out.name} (${out.type}) is not an input of ${consumer.model} v${consumer.version}`);
+    if (!input) problems.push(`${provider.model} v${provider.version}'s output ${out.name} (${out.type}) is not an input of ${consumer.model} v${consumer.version}`);
     else if (input.type !== out.type) problems.push(`${out.name} is ${out.type} from ${provider.model} but ${input.type} for ${consumer.model}`);
   }
   return problems;
