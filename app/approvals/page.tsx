@@ -19,7 +19,7 @@ function byRelease(waiting: Waiting[]): { releases: ReleaseGroup[]; single: Wait
   const groups = new Map<string, ReleaseGroup>();
   const single: Waiting[] = [];
   for (const w of waiting) {
-    if (!w.release) single.push(w);
+    if (!w.release?.readable) single.push(w);
     else if (groups.has(w.release.id)) groups.get(w.release.id)!.members.push(w);
     else groups.set(w.release.id, { release: w.release, members: [w] });
   }

@@ -30,9 +30,13 @@ export function PromotionTable({ caption, items, extra }: { caption: string; ite
             )}
             {p.release && (
               <span className="mt-1 block text-xs">
-                <Link className={linkStyles} href={`/releases/${p.release.number}`}>
-                  Release {p.release.number}: {p.release.name}
-                </Link>
+                {p.release.readable ? (
+                  <Link className={linkStyles} href={`/releases/${p.release.number}`}>
+                    Release {p.release.number}: {p.release.name}
+                  </Link>
+                ) : (
+                  <>Part of release {p.release.number}, which spans other teams</>
+                )}
               </span>
             )}
           </td>

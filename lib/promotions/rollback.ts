@@ -62,7 +62,12 @@ export async function rollbackAlias(opts: { actor: Actor | null; model: string; 
     // The request whose application put the current holder there, if the last move was one: it is now rolled back.
     const last = history.at(-1);
     const byRequest = last && (last.via === "promotion" || last.via === "emergency" || last.via === "rollout") && last.toVersion === current.version.version ? last.requestId : null;
-    const applied = byRequest ? await tx.promotionRequest.findFirst({ where: { id: byRequest, status: "applied" }, include: { model: true, version: { select: { version: true } } } }) : null;
+    const applied = byRequest ? await tx.promotionRequest.findFirst({ where: { id: byRequest, status: "applied" }, include: { model: true, version: { select: { version: true } }, release: { select: { number: true, name: true, teamIds: true } } } }) : null;
+    // A release's member goes back with the rest of its release (no mismatched pair is left), so rolling it back
+    // takes the right to roll back every member's alias, as rolling back the release itself does.
+    if (applied?.release && !applied.release.teamIds.every((t) => can(actor, "aliases.rollback", t))) {
+      throw forbidden(`${model.name}@${alias} was moved by release ${applied.release.number} (${applied.release.name}); rolling it back rolls back every member of the release, including models of teams you cannot roll back. Ask someone who may roll back all of them, or roll back the release.`);
+    }
     await moveAlias(tx, { model, alias, target: { id: version.id, version: version.version }, actor, reason: input.comment, via: "rollback", requestId: applied?.id ?? null, action: "alias.rollback" });
     if (applied) await transition(tx, { actor, request: applied, to: "rolled-back", reason: `${actorFields(actor).actorLabel} rolled ${model.name}@${alias} back to v${version.version}: ${input.comment}`, comment: input.comment });
     // A rollout still watching the version rolled back away from has nothing left to watch.

@@ -48,8 +48,11 @@ export type PromotionSummary = {
   gatesPassed: boolean;
   missing: Requirement[];
   reviewDue: boolean;
-  /** The coordinated release the request belongs to: it applies only with the release. */
-  release: { id: string; number: number; name: string; status: string } | null;
+  /**
+   * The coordinated release the request belongs to: it applies only with the release. `readable` is false when the
+   * release spans teams the reader cannot see (its page would be a 404); its name is then left out.
+   */
+  release: { id: string; number: number; name: string; status: string; readable: boolean } | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -76,7 +79,7 @@ const include = {
   model: { include: { team: { select: { slug: true } } } },
   version: { select: { version: true, registeredById: true } },
   decisions: { orderBy: { createdAt: "asc" as const } },
-  release: { select: { id: true, number: true, name: true, status: true } },
+  release: { select: { id: true, number: true, name: true, status: true, teamIds: true } },
 } satisfies Prisma.PromotionRequestInclude;
 type Row = Prisma.PromotionRequestGetPayload<{ include: typeof include }>;
 
@@ -123,7 +126,7 @@ function summary(r: Row, q: QuorumResult): PromotionSummary {
     gatesPassed: r.gatesPassed,
     missing: (OPEN_STATUSES as readonly string[]).includes(status) ? q.missing : [],
     reviewDue: r.reviewRequired && !r.reviewedAt,
-    release: r.release,
+    release: r.release ? { id: r.release.id, number: r.release.number, name: r.release.name, status: r.release.status, readable: true } : null,
     createdAt: r.createdAt.toISOString(),
     updatedAt: r.updatedAt.toISOString(),
   };
@@ -174,10 +177,17 @@ async function toView(client: Tx, r: Row, now: Date): Promise<PromotionView> {
   };
 }
 
+/** Hides the release of a request from a reader who cannot read every team the release spans. */
+function forReader<T extends PromotionSummary>(actor: Actor, p: T, teamIds: readonly string[] | undefined): T {
+  const teams = readableTeamIds(actor);
+  if (!p.release || teams === null || (teamIds ?? []).every((t) => teams.includes(t))) return p;
+  return { ...p, release: { ...p.release, name: "", readable: false } };
+}
+
 export async function getPromotion(opts: { actor: Actor | null; id: string; now?: Date }): Promise<PromotionView> {
   const found = await findReadableRequest(db, opts.actor, opts.id);
   const row = await db.promotionRequest.findUniqueOrThrow({ where: { id: found.id }, include });
-  return toView(db, row, opts.now ?? new Date());
+  return forReader(opts.actor!, await toView(db, row, opts.now ?? new Date()), row.release?.teamIds);
 }
 
 /** Several requests' full views (a release's members), in the order of `ids`; the caller has checked access. */
@@ -214,7 +224,7 @@ export async function listPromotions(opts: { actor: Actor | null; query: unknown
   const rows = await db.promotionRequest.findMany({ where, include, orderBy: { number: "desc" }, take: q.limit + 1 });
   const approvals = approvalsReader(db);
   const now = opts.now ?? new Date();
-  const items = await Promise.all(rows.slice(0, q.limit).map(async (r) => summary(r, quorumOf(r, await approvals(r), now))));
+  const items = await Promise.all(rows.slice(0, q.limit).map(async (r) => forReader(actor, summary(r, quorumOf(r, await approvals(r), now)), r.release?.teamIds)));
   return { items, nextCursor: rows.length > q.limit ? encodeCursor(String(items.at(-1)!.number)) : null };
 }
 
@@ -235,7 +245,7 @@ export async function approvalsInbox(opts: { actor: Actor | null; now?: Date }):
     const decided = q.decisions.some((d) => d.state === "counted" && r.decisions.find((x) => x.id === d.id)?.userId === actor.userId);
     // The registrant cannot approve their own version for the last stage; it is not waiting for them.
     const registrant = r.version.registeredById === actor.userId && (await approvals(r)).lastStage;
-    if (myRoles.length && !decided && !registrant) waiting.push({ ...summary(r, q), myRoles });
+    if (myRoles.length && !decided && !registrant) waiting.push(forReader(actor, { ...summary(r, q), myRoles }, r.release?.teamIds));
   }
   const canReview = can(actor, "promotions.review");
   const reviewRows = canReview ? await db.promotionRequest.findMany({ where: { ...scope, reviewRequired: true, reviewedAt: null }, include, orderBy: { createdAt: "asc" }, take: 200 }) : [];

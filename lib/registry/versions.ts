@@ -110,6 +110,9 @@ export async function updateVersion(opts: { actor: Actor | null; model: string; 
     if (input.status === "archived" && before.aliases.length > 0) {
       throw conflict(`Version ${before.version} is @${before.aliases.map((a) => a.name).join(", @")}; move the alias before archiving it`, [{ path: "status", message: "An alias points at this version" }]);
     }
+    // A release member waiting for its release's rollouts moves when they complete: it must still be servable then.
+    const moving = input.status === "archived" ? await tx.promotionRequest.findFirst({ where: { versionId: before.id, status: "rolling-out" }, select: { number: true, release: { select: { number: true } } } }) : null;
+    if (moving) throw conflict(`Version ${before.version} is rolling out (request #${moving.number}${moving.release ? `, release ${moving.release.number}` : ""}); cancel it before archiving the version`, [{ path: "status", message: "Rolling out" }]);
     const row = await tx.modelVersion.update({
       where: { id: before.id },
       data: { description: input.description, tags: input.tags, status: input.status },

@@ -1,7 +1,7 @@
 import "server-only";
 import type { Tx } from "@/lib/db";
 import { effectivePolicyFor } from "@/lib/policy/policies";
-import { checkRules, type Member, type RuleCheck, type RuleVersion, type SourcedRule } from "./rules";
+import { checkRules, type Member, type RuleCheck, type RuleVersion, type Served, type SourcedRule } from "./rules";
 import type { TReleaseRule } from "./schemas";
 
 /** Loading what the pure rule check (rules.ts) needs: the members' policy dependencies and the versions in place. */
@@ -20,7 +20,7 @@ export async function checkReleaseRules(tx: Tx, o: { rules: readonly TReleaseRul
     for (const d of policy.dependencies) sourced.push({ model: m.model.name, requires: d.requires, versions: d.versions, signature: d.signature, sameFeatureSet: d.sameFeatureSet, stages: d.stages, source: { kind: "policy", model: m.model.name } });
   }
   const members: Member[] = o.members.map((m) => ({ model: m.model.name, version: m.version.version, stage: m.stage, alias: m.alias }));
-  const served = new Map<string, { version: RuleVersion | null; alias: string } | null>();
+  const served = new Map<string, Served>();
   const key = (model: string, stage: string) => `${model}\u0000${stage}`;
   for (const m of o.members) served.set(key(m.model.name, m.stage), { version: ruleVersion(m.model.name, m.version), alias: m.alias });
   const wanted = new Set<string>();
@@ -30,7 +30,7 @@ export async function checkReleaseRules(tx: Tx, o: { rules: readonly TReleaseRul
     const [name, stage] = k.split("\u0000");
     const model = await tx.registeredModel.findUnique({ where: { name }, select: { id: true } });
     if (!model) {
-      served.set(k, null);
+      served.set(k, "no-model");
       continue;
     }
     const { policy } = await effectivePolicyFor(tx, model.id);

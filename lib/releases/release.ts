@@ -1,5 +1,5 @@
 import "server-only";
-import { AppError, conflict, forbidden, notFound } from "@/lib/api/errors";
+import { AppError, badRequest, conflict, forbidden } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
@@ -48,8 +48,17 @@ export async function createRelease(opts: { actor: Actor | null; input: TCreateR
       models.push(model);
     }
     const actor = opts.actor!;
+    // Rules name models as the caller wrote them: checked against the models they resolve to (a model the caller
+    // cannot read is as unknown as one that does not exist), and refused if they would apply to no member.
+    const rules = [];
     for (const [i, r] of input.rules.entries()) {
-      if (!(await tx.registeredModel.findUnique({ where: { name: r.requires }, select: { id: true } }))) throw notFound(`No model "${r.requires}" for rule ${i + 1} to require`, [{ path: `rules.${i}.requires`, message: "No such model" }]);
+      const j = input.members.findIndex((m) => m.model.trim().toLowerCase() === r.model.trim().toLowerCase());
+      const required = await at(`rules.${i}.requires`, () => findReadableModel(tx, opts.actor, r.requires));
+      if (r.version !== undefined && r.version !== Number(input.members[j].version)) {
+        throw badRequest(`Rule ${i + 1} is for ${models[j].name} v${r.version}, but the release promotes v${input.members[j].version}`, [{ path: `rules.${i}.version`, message: `The release promotes v${input.members[j].version}` }]);
+      }
+      if (required.id === models[j].id) throw badRequest("A model cannot require itself", [{ path: `rules.${i}.requires`, message: "A model cannot require itself" }]);
+      rules.push({ ...r, model: models[j].name, requires: required.name });
     }
     for (const id of models.map((m) => m.id).sort()) await lockModel(tx, id);
     const who = actorFields(actor);
@@ -59,7 +68,7 @@ export async function createRelease(opts: { actor: Actor | null; input: TCreateR
         name: input.name,
         justification: input.justification,
         status: "open",
-        rules: input.rules as object,
+        rules: rules as object,
         teamIds,
         requesterId: actor.kind === "user" ? actor.userId : null,
         requesterTokenId: actor.kind === "service" ? actor.tokenId : actor.kind === "user" ? (actor.tokenId ?? null) : null,
@@ -70,7 +79,7 @@ export async function createRelease(opts: { actor: Actor | null; input: TCreateR
       actor,
       action: "release.create",
       target: releaseTarget(release),
-      after: { number: release.number, name: input.name, members: input.members.map((m, i) => ({ model: models[i].name, version: Number(m.version), stage: m.stage })), rules: input.rules },
+      after: { number: release.number, name: input.name, members: input.members.map((m, i) => ({ model: models[i].name, version: Number(m.version), stage: m.stage })), rules },
       reason: input.justification,
     });
     const justification = `${input.justification} (release ${release.number}: ${input.name})`.slice(0, 4_000);
@@ -78,7 +87,7 @@ export async function createRelease(opts: { actor: Actor | null; input: TCreateR
       await openRequest(tx, { actor, model: models[i], input: { version: Number(m.version), stage: m.stage, justification, emergency: false }, now, releaseId: release.id, paths: { version: `members.${i}.version`, stage: `members.${i}.stage` } });
     }
     const members = await loadMembers(tx, release.id);
-    const checks = await checkReleaseRules(tx, { rules: input.rules, members: members.map((x) => ({ model: x.model, version: x.version, stage: x.stage, alias: x.alias })) });
+    const checks = await checkReleaseRules(tx, { rules, members: members.map((x) => ({ model: x.model, version: x.version, stage: x.stage, alias: x.alias })) });
     const failed = checks.filter((c) => c.status === "fail");
     if (failed.length) {
       // Nothing is created: the transaction rolls back with this error.
@@ -105,6 +114,7 @@ export async function decideRelease(opts: { actor: Actor | null; id: string; inp
     if (release.status !== "open") throw conflict(endedMessage(release));
     const decided: number[] = [];
     const skipped: { number: number; reason: string }[] = [];
+    let refused = false;
     for (const m of await loadMembers(tx, release.id)) {
       if (m.status !== "awaiting-approval" && !(m.status === "blocked" && input.decision !== "approve")) {
         skipped.push({ number: m.number, reason: m.status === "approved" ? "already approved" : m.status === "blocked" ? `blocked: ${m.statusReason ?? "its gates do not pass"}` : (m.statusReason ?? m.status) });
@@ -115,11 +125,13 @@ export async function decideRelease(opts: { actor: Actor | null; id: string; inp
         decided.push(m.number);
       } catch (err) {
         // A wrong password stops everything; a member this person may not decide on is only skipped.
-        if (err instanceof AppError && (err.status === 403 || err.status === 409) && err.code !== "signature_failed") skipped.push({ number: m.number, reason: err.message });
-        else throw err;
+        if (err instanceof AppError && (err.status === 403 || err.status === 409) && err.code !== "signature_failed") {
+          skipped.push({ number: m.number, reason: err.message });
+          refused ||= err.status === 403;
+        } else throw err;
       }
     }
-    if (!decided.length) throw forbidden(`Nothing in release ${release.number} was waiting for your decision: ${skipped.map((s) => `#${s.number} ${s.reason.replace(/\.$/, "")}`).join("; ")}.`);
+    if (!decided.length) throw (refused ? forbidden : conflict)(`Nothing in release ${release.number} was waiting for your decision: ${skipped.map((s) => `#${s.number} ${s.reason.replace(/\.$/, "")}`).join("; ")}.`);
     return { id: release.id, decided, skipped };
   });
   const result = await decide().catch(async (err) => {

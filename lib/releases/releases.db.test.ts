@@ -92,7 +92,7 @@ describe.skipIf(!hasDb)("coordinated releases in PostgreSQL", () => {
     expect(after.statusReason).toMatch(/blocked/);
     expect([await holder(encoder, "staging"), await holder(ranker, "staging")]).toEqual([1, 1]);
     // A release decision skips what the approver cannot decide on, and says why.
-    await expect(decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT } })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/already approved.*blocked/s) });
+    await expect(decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT } })).rejects.toMatchObject({ status: 409, message: expect.stringMatching(/already approved.*blocked/s) });
   });
 
   it("a rejected member ends the release and cancels the others", async () => {
@@ -229,6 +229,49 @@ describe.skipIf(!hasDb)("coordinated releases in PostgreSQL", () => {
     const signed = await decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT, password: PASSWORD } });
     expect(signed.status).toBe("applied");
     expect(signed.memberViews.every((m) => m.decisions[0]?.signature?.meaning)).toBe(true);
+  });
+
+  it("rules name models as stored, may not name a version the release does not promote, nor a model the caller cannot read", async () => {
+    const { encoder, ranker } = await pair();
+    const shouted = await release(encoder, ranker, { rules: [{ model: ranker.toUpperCase(), requires: encoder, versions: ">=99" }] }).catch((e) => e);
+    expect(shouted).toMatchObject({ status: 422, code: "incompatible_release" });
+    expect(shouted.message).toContain(`${ranker} requires ${encoder} >=99`);
+    await expect(release(encoder, ranker, { rules: [{ model: ranker, version: 7, requires: encoder, versions: ">=1" }] })).rejects.toMatchObject({ status: 400, details: [{ path: "rules.0.version" }] });
+    const other = await makeTeam("secret");
+    const hidden = await makeModel({ team: other, engineer: SYSTEM_ACTOR, policy: STAGING_ONLY_POLICY("[]") });
+    const missing = await release(encoder, ranker, { rules: [{ model: ranker, requires: hidden, versions: ">=99" }] }).catch((e) => e);
+    const unknown = await release(encoder, ranker, { rules: [{ model: ranker, requires: "no-such-model-at-all", versions: ">=99" }] }).catch((e) => e);
+    expect(missing).toMatchObject({ status: 404, details: [{ path: "rules.0.requires" }] });
+    expect(unknown).toMatchObject({ status: 404, details: [{ path: "rules.0.requires" }] });
+    expect(missing.message).not.toMatch(/would be v/);
+  });
+
+  it("rolling back one member's alias by hand takes the right to roll back every member's team", async () => {
+    const teamB = await makeTeam("release-b");
+    const engineerB = await makeUser("Bo Engineer", ["engineer"], teamB.id);
+    const both = await makeUser("Both Engineer", ["engineer"], null);
+    const leadB = await makeUser("Bea Lead", ["ml-lead"], teamB.id);
+    const policy = STAGING_ONLY_POLICY("[{ role: ml-lead }]");
+    const encoder = await makeModel({ team, engineer, policy });
+    const ranker = await makeModel({ team: teamB, engineer: engineerB, policy });
+    for (const [m, who] of [[encoder, engineer], [ranker, engineerB]] as const) {
+      const v1 = await goodVersion(m, who);
+      await goodVersion(m, who);
+      await importAliases({ actor: SYSTEM_ACTOR, model: m, aliases: { staging: v1 }, reason: "running" });
+    }
+    const r = await createRelease({ actor: both, input: { name: "cross-team", justification: JUSTIFICATION, members: [{ model: encoder, version: 2, stage: "staging" }, { model: ranker, version: 2, stage: "staging" }] } });
+    // Each team's lead decides on their own member (the release itself spans a team they cannot read).
+    const [mA, mB] = await db.promotionRequest.findMany({ where: { releaseId: r.id }, orderBy: { number: "asc" } });
+    const seenByA = await getPromotion({ actor: lead, id: mA.id });
+    expect(seenByA.release).toMatchObject({ number: r.number, readable: false, name: "" });
+    await expect(decideRelease({ actor: lead, id: r.id, input: { decision: "approve", comment: COMMENT } })).rejects.toMatchObject({ status: 404 });
+    await decidePromotion({ actor: lead, id: mA.id, input: { decision: "approve", comment: COMMENT } });
+    await decidePromotion({ actor: leadB, id: mB.id, input: { decision: "approve", comment: COMMENT } });
+    expect((await getRelease({ actor: both, id: r.id })).status).toBe("applied");
+    await expect(rollbackAlias({ actor: lead2, model: encoder, alias: "staging", input: { comment: "Only my team's encoder, by hand." } })).rejects.toMatchObject({ status: 403, message: expect.stringMatching(/moved by release .* every member of the release/) });
+    expect([await holder(encoder, "staging"), await holder(ranker, "staging")]).toEqual([2, 2]);
+    // A team-scoped reader of one team does not see a release spanning two.
+    await expect(getRelease({ actor: viewer, id: r.id })).rejects.toMatchObject({ status: 404 });
   });
 
   it("refuses bad input with the field named", async () => {

@@ -3,6 +3,7 @@ import { verifyAuditChain } from "@/lib/audit/verify";
 import { db } from "@/lib/db";
 import { SYSTEM_ACTOR, goodVersion, makeModel } from "@/lib/promotions/test-fixtures";
 import { importAliases, resolveAlias } from "@/lib/registry/aliases";
+import { updateVersion } from "@/lib/registry/versions";
 import { controlRollout } from "@/lib/rollouts/control";
 import { CANARY, MINUTE, ROLLOUT_POLICY, makeScene, sendMinutes, type Scene } from "@/lib/rollouts/test-fixtures";
 import { tickRollouts } from "@/lib/rollouts/tick";
@@ -108,6 +109,25 @@ describe.skipIf(!hasDb)("release rollouts in PostgreSQL", () => {
     expect([await holder(models[0], "challenger"), await holder(models[1], "challenger")]).toEqual([null, null]);
     const incidents = await db.incident.findMany({ where: { rolloutId: { in: rs.map((x) => x.id) } } });
     expect(incidents.map((i) => i.modelId)).toEqual([rs[1].modelId]);
+  });
+
+  it("a member stopped without its release following (a lost settle): the next tick stops the rest, never completing one alone", async () => {
+    const { release, models, tick, send } = await scenario();
+    const rs = await rollouts(release.id);
+    // As if the abort of the second member committed and the process died before its release settled.
+    await db.rollout.update({ where: { id: rs[1].id }, data: { status: "aborted", trafficPercent: 0, mode: "none" } });
+    await db.promotionRequest.update({ where: { id: rs[1].requestId }, data: { status: "cancelled", statusReason: "Aborted." } });
+    await send(models[0], 0, 65, healthy);
+    await tick(66);
+    expect((await rollouts(release.id)).map((x) => x.status)).toEqual(["aborted", "aborted"]);
+    expect((await getRelease({ actor: s.viewer, id: release.id })).status).toBe("cancelled");
+    expect([await holder(models[0], "staging"), await holder(models[1], "staging")]).toEqual([1, 1]);
+  });
+
+  it("a version moving with a release cannot be archived while the release rolls out", async () => {
+    const { release, models } = await scenario();
+    expect((await getRelease({ actor: s.viewer, id: release.id })).status).toBe("rolling-out");
+    await expect(updateVersion({ actor: s.engineer, model: models[0], version: "2", input: { status: "archived" } })).rejects.toMatchObject({ status: 409 });
   });
 
   it("aborting one member's rollout stops the whole release", async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { checkRules, describeRule, parseRange, satisfies, signatureProblems, type Member, type RuleVersion, type SourcedRule } from "./rules";
+import { checkRules, describeRule, parseRange, satisfies, signatureProblems, type Member, type RuleVersion, type Served, type SourcedRule } from "./rules";
 
 describe("version ranges", () => {
   it.each([
@@ -52,13 +52,15 @@ describe("checking rules against what a release leaves in place", () => {
     { model: "ranker", version: 12, stage: "production", alias: "champion" },
     { model: "encoder", version: 7, stage: "production", alias: "champion" },
   ];
-  const world: Record<string, { version: RuleVersion | null; alias: string } | null> = {
+  const world: Record<string, Served> = {
     "ranker/production": { version: ranker(12), alias: "champion" },
     "encoder/production": { version: encoder(7), alias: "champion" },
     "tokenizer/production": { version: ver("tokenizer", 3, { featureSetVersion: "2" }), alias: "champion" },
     "vocab/production": { version: null, alias: "champion" },
+    "ghost/production": null,
+    "typo/production": "no-model",
   };
-  const served = (model: string, stage: string) => world[`${model}/${stage}`] ?? null;
+  const served = (model: string, stage: string): Served => world[`${model}/${stage}`] ?? null;
 
   it.each([
     ["a satisfied range", release({ model: "ranker", requires: "encoder", versions: ">=7" }), "pass", "ranker v12 (production): encoder@champion would be v7, within >=7."],
@@ -72,6 +74,7 @@ describe("checking rules against what a release leaves in place", () => {
     ["another feature set, outside the release", release({ model: "ranker", requires: "tokenizer", sameFeatureSet: true }), "fail", "ranker v12 (production): ranker v12 was trained on clicks@3 but tokenizer v3 on clicks@2."],
     ["nothing holds the required alias", release({ model: "ranker", requires: "vocab", versions: ">=1" }), "fail", "ranker v12 (production): nothing holds vocab@champion."],
     ["a model without the stage", release({ model: "ranker", requires: "ghost", versions: ">=1" }), "fail", "ranker v12 (production): ghost has no stage production."],
+    ["a model that does not exist", release({ model: "ranker", requires: "typo", versions: ">=1" }), "fail", "ranker v12 (production): there is no model named typo."],
   ])("%s", (_name, rule, status, message) => {
     const [check] = checkRules([rule], members, served);
     expect(check).toMatchObject({ status, message, rule: describeRule(rule), path: "rules.0", source: "declared in the release" });
@@ -79,7 +82,7 @@ describe("checking rules against what a release leaves in place", () => {
 
   it("names a policy's rule by its model, and reports every failing part", () => {
     const rule: SourcedRule = { model: "ranker", requires: "encoder", versions: ">=8", signature: true, sameFeatureSet: true, source: { kind: "policy", model: "ranker" } };
-    const noFeatures: Record<string, { version: RuleVersion | null; alias: string } | null> = { ...world, "encoder/production": { version: encoder(7, { featureSetName: null, featureSetVersion: null, signature: { inputs: [], outputs: [col("embedding", "float")] } }), alias: "champion" } };
+    const noFeatures: Record<string, Served> = { ...world, "encoder/production": { version: encoder(7, { featureSetName: null, featureSetVersion: null, signature: { inputs: [], outputs: [col("embedding", "float")] } }), alias: "champion" } };
     const [check] = checkRules([rule], members, (m, s) => noFeatures[`${m}/${s}`] ?? null);
     expect(check).toMatchObject({ status: "fail", source: "policy of ranker", path: "policies.ranker.dependencies" });
     expect(check.message).toBe("ranker v12 (production): encoder@champion would be v7, outside >=8; embedding is float from encoder but tensor for ranker; encoder v7 records no feature set in its lineage.");

@@ -21,6 +21,8 @@ export type Rule = { model: string; version?: number; requires: string; versions
 export type RuleSource = { kind: "release" } | { kind: "policy"; model: string };
 export type SourcedRule = Rule & { source: RuleSource };
 export type Member = { model: string; version: number; stage: string; alias: string };
+/** What a model serves at a stage after the release: its alias and version, null if it has no such stage, "no-model" if there is no such model. */
+export type Served = { version: RuleVersion | null; alias: string } | null | "no-model";
 export type RuleCheck = {
   /** The rule in words: "ranker v12 requires encoder >=7 with a matching signature". */
   rule: string;
@@ -110,7 +112,7 @@ function featureSet(v: RuleVersion): string | null {
  * holder (null when nothing holds it). A rule applies to each member of its dependent model (in its `stages`, and
  * for its `version` when it names one); a rule whose dependent is not a member is not applicable.
  */
-export function checkRules(rules: readonly SourcedRule[], members: readonly Member[], served: (model: string, stage: string) => { version: RuleVersion | null; alias: string } | null): RuleCheck[] {
+export function checkRules(rules: readonly SourcedRule[], members: readonly Member[], served: (model: string, stage: string) => Served): RuleCheck[] {
   const out: RuleCheck[] = [];
   rules.forEach((rule, i) => {
     const path = rule.source.kind === "release" ? `rules.${i}` : `policies.${rule.source.model}.dependencies`;
@@ -127,10 +129,12 @@ export function checkRules(rules: readonly SourcedRule[], members: readonly Memb
     }
     for (const m of applicable) {
       const dep = served(rule.requires, m.stage);
-      const consumer = served(m.model, m.stage)?.version;
+      const own = served(m.model, m.stage);
+      const consumer = own && own !== "no-model" ? own.version : null;
       const problems: string[] = [];
       let found = "";
-      if (!dep) problems.push(`${rule.requires} has no stage ${m.stage}`);
+      if (dep === "no-model") problems.push(`there is no model named ${rule.requires}`);
+      else if (!dep) problems.push(`${rule.requires} has no stage ${m.stage}`);
       else if (!dep.version) problems.push(`nothing holds ${rule.requires}@${dep.alias}`);
       else {
         const v = dep.version;

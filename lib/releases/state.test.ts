@@ -17,6 +17,7 @@ describe("what a release does given its members", () => {
     ["rolling out", "rolling-out", [m(1, "rolling-out"), m(2, "rolling-out")], "none"],
     ["a rolling-out member rolled back", "rolling-out", [m(1, "rolled-back", "Latency breached."), m(2, "rolling-out")], "roll-back-rest", { cause: 1 }],
     ["a rolling-out member aborted", "rolling-out", [m(1, "cancelled"), m(2, "rolling-out")], "cancel-rest", { cause: 1 }],
+    ["a member stopped after another already applied", "rolling-out", [m(1, "applied"), m(2, "cancelled")], "roll-back-rest", { cause: 2 }],
     ["every member applied while rolling out", "rolling-out", [m(1, "applied"), m(2, "applied")], "finish"],
     ["one applied, one still to move", "rolling-out", [m(1, "applied"), m(2, "rolling-out")], "none"],
     ["applied", "applied", [m(1, "applied"), m(2, "applied")], "none"],

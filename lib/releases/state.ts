@@ -66,7 +66,12 @@ export function reconcile(status: ReleaseStatus, members: readonly MemberState[]
     }
     if (back) return { action: "finish" };
     const stopped = status === "rolling-out" ? members.find((m) => m.status === "cancelled" || m.status === "superseded") : undefined;
-    if (stopped) return { action: "cancel-rest", cause: stopped.number, reason: `Member ${what(stopped)} was ${stopped.status}${stopped.statusReason ? `: ${lower(stopped.statusReason)}` : "."}` };
+    if (stopped) {
+      const reason = `Member ${what(stopped)} was ${stopped.status}${stopped.statusReason ? `: ${lower(stopped.statusReason)}` : "."}`;
+      // Whatever already moved goes back: a stopped release leaves no member applied.
+      if (members.some((m) => m.status === "applied")) return { action: "roll-back-rest", cause: stopped.number, reason };
+      return { action: "cancel-rest", cause: stopped.number, reason };
+    }
     if (status === "rolling-out" && members.every((m) => m.status === "applied")) return { action: "finish" };
   }
   return { action: "none", reason: null };

@@ -64,6 +64,12 @@ export async function syncRelease(releaseId: string, o: { actor?: Actor; now?: D
   });
 }
 
+/** Whether the release has to follow its members (one ended, rolled back or was stopped), read under the locks. */
+export async function releaseNeedsSettling(tx: Tx, release: ReleaseRow): Promise<boolean> {
+  const r = reconcile(release.status as ReleaseStatus, (await loadMembers(tx, release.id)).map(memberState));
+  return r.action !== "none" && r.action !== "apply";
+}
+
 export async function reconcileRelease(tx: Tx, release: ReleaseRow, actor: Actor, now: Date): Promise<void> {
   const members = await loadMembers(tx, release.id);
   const status = release.status as ReleaseStatus;
@@ -207,7 +213,11 @@ export async function completeRelease(tx: Tx, o: { release: ReleaseRow; actor: A
   const members = await loadMembers(tx, o.release.id);
   const rollouts = await tx.rollout.findMany({ where: { request: { releaseId: o.release.id } }, select: { requestId: true } });
   const withRollout = new Set(rollouts.map((r) => r.requestId));
-  for (const m of members) if (m.status === "rolling-out" && !withRollout.has(m.id)) await applyMember(tx, { release: o.release, member: m, actor: o.actor, now: o.now, via: "promotion" });
+  for (const m of members) {
+    if (m.status !== "rolling-out" || withRollout.has(m.id)) continue;
+    await applyMember(tx, { release: o.release, member: m, actor: o.actor, now: o.now, via: "promotion" });
+    await reevaluateModel(tx, { modelId: m.modelId, actor: SYSTEM, now: o.now, exceptId: m.id });
+  }
   const after = await loadMembers(tx, o.release.id);
   if (!after.every((m) => m.status === "applied")) return;
   await setReleaseStatus(tx, { release: o.release, to: "applied", reason: "Every member's rollout completed; their aliases moved together.", actor: o.actor, closed: true, data: { appliedAt: o.now }, after: { aliases: after.map((m) => ({ alias: `${m.model.name}@${m.alias}`, version: m.version.version })) } });

@@ -6,7 +6,7 @@ import { lockModel } from "@/lib/registry/aliases";
 import { applyDecision } from "./apply";
 import { assessRollout, type Assessment } from "./assess";
 import { loadRollout, planOf, startRollout, type RolloutRow } from "./lifecycle";
-import { completeRelease, lockRelease } from "@/lib/releases/sync";
+import { completeRelease, lockRelease, reconcileRelease, releaseNeedsSettling } from "@/lib/releases/sync";
 import { together } from "@/lib/releases/state";
 import { ACTIVE_STATUSES, decideRollout, type CheckpointTally, type RolloutState, type RolloutStatus } from "./machine";
 
@@ -75,7 +75,13 @@ export async function stepRollout(id: string, now: Date = new Date()): Promise<{
 export async function stepRelease(releaseId: string, now: Date = new Date()): Promise<{ id: string; number: number; action: string; reason: string }[] | null> {
   return transaction(async (tx) => {
     const release = await lockRelease(tx, releaseId);
-    if (!release || release.status !== "rolling-out" && release.status !== "applied") return null;
+    if (!release || (release.status !== "rolling-out" && release.status !== "applied")) return null;
+    // A member stopped or rolled back since (an abort, a cancel, a hand rollback) whose release has not followed yet:
+    // the release follows now, and nothing steps on its own.
+    if (await releaseNeedsSettling(tx, release)) {
+      await reconcileRelease(tx, release, SYSTEM, now);
+      return [];
+    }
     const ids = await tx.rollout.findMany({ where: { request: { releaseId }, status: { in: [...ACTIVE_STATUSES] } }, select: { id: true }, orderBy: { number: "asc" } });
     const judged = [];
     for (const { id } of ids) {
@@ -96,6 +102,9 @@ export async function stepRelease(releaseId: string, now: Date = new Date()): Pr
     if (release.status === "rolling-out" && done.some((d) => d.action === "complete")) {
       await completeRelease(tx, { release, actor: SYSTEM, now });
     }
+    // A rollback or abort takes the members without a rollout (or already applied) with it, in this transaction.
+    const after = (await tx.release.findUnique({ where: { id: releaseId } }))!;
+    if (await releaseNeedsSettling(tx, after)) await reconcileRelease(tx, after, SYSTEM, now);
     return done;
   }, { changesServing: (done) => done !== null && done.some((d) => d.action !== "hold") });
 }

@@ -93,9 +93,13 @@ export default async function PromotionPage({ params, searchParams }: { params: 
         <div className="mb-4">
           <Alert tone="info">
             Part of{" "}
-            <Link className={linkStyles} href={`/releases/${p.release.number}`}>
-              release {p.release.number}: {p.release.name}
-            </Link>{" "}
+            {p.release.readable ? (
+              <Link className={linkStyles} href={`/releases/${p.release.number}`}>
+                release {p.release.number}: {p.release.name}
+              </Link>
+            ) : (
+              <>release {p.release.number}, which also moves models of teams you cannot see,</>
+            )}{" "}
             ({(RELEASE_STATUS_LABELS[p.release.status as ReleaseStatus] ?? p.release.status).toLowerCase()}): it applies only with the release, once every member is approved, and rolling it back rolls the whole release back.
           </Alert>
         </div>
