@@ -30,7 +30,7 @@ describe.skipIf(!hasDb)("release rollouts in PostgreSQL", () => {
   });
 
   /** Two models whose staging rolls out as a canary (no approvals), v1 in place; a release of both v2s at a fresh T0. */
-  async function scenario() {
+  async function scenario(o: { rules?: (models: string[]) => object[] } = {}) {
     const T0 = new Date((clock += 30 * 86_400_000));
     const models: string[] = [];
     for (let i = 0; i < 2; i++) {
@@ -40,7 +40,7 @@ describe.skipIf(!hasDb)("release rollouts in PostgreSQL", () => {
       await importAliases({ actor: SYSTEM_ACTOR, model, aliases: { staging: v1 }, reason: "running" });
       models.push(model);
     }
-    const release = await createRelease({ actor: s.engineer, input: { name: "pair", justification: "Encoder and ranker retrained together on the new click logs.", members: models.map((model) => ({ model, version: 2, stage: "staging" })) }, now: T0 });
+    const release = await createRelease({ actor: s.engineer, input: { name: "pair", justification: "Encoder and ranker retrained together on the new click logs.", members: models.map((model) => ({ model, version: 2, stage: "staging" })), rules: o.rules?.(models) ?? [] }, now: T0 });
     const at = (minutes: number) => new Date(T0.getTime() + minutes * MINUTE);
     const tick = (minutes: number) => tickRollouts({ now: at(minutes), name: `release-${release.id}-${minutes}`, everyMs: 10_000 });
     // In half-hour batches, as a collector would send them (a point may arrive at most an hour late).
@@ -93,6 +93,28 @@ describe.skipIf(!hasDb)("release rollouts in PostgreSQL", () => {
     expect([await holder(models[0], "staging"), await holder(models[1], "staging")]).toEqual([1, 1]);
     expect((await rollouts(release.id)).map((r) => r.status)).toEqual(["rolled-back", "rolled-back"]);
     expect(await getRelease({ actor: s.viewer, id: release.id })).toMatchObject({ status: "rolled-back", members: [{ status: "rolled-back" }, { status: "rolled-back" }] });
+  });
+
+  it("checks the rules again before completing: a dependency moved during the rollout holds the completion", async () => {
+    const tokenizer = await makeModel({ team: s.team, engineer: s.engineer });
+    const t1 = await goodVersion(tokenizer, s.engineer);
+    const t2 = await goodVersion(tokenizer, s.engineer);
+    await importAliases({ actor: SYSTEM_ACTOR, model: tokenizer, aliases: { staging: t2 }, reason: "running" });
+    const { release, models, tick, send } = await scenario({ rules: (m) => [{ model: m[1], requires: tokenizer, versions: ">=2" }] });
+    for (const m of models) await send(m, 0, 65, healthy);
+    await tick(66);
+    await importAliases({ actor: SYSTEM_ACTOR, model: tokenizer, aliases: { staging: t1 }, reason: "the tokenizer went back" });
+    for (const m of models) await send(m, 66, 64, healthy);
+    await tick(130);
+    let rs = await rollouts(release.id);
+    expect(rs.map((r) => [r.status, r.trafficPercent])).toEqual([["running", 100], ["running", 100]]);
+    expect(rs[0].statusReason).toMatch(new RegExp(`^Ready to complete, but a compatibility rule fails: .*${tokenizer}@staging would be v1, outside >=2`));
+    expect([await holder(models[0], "staging"), await holder(models[1], "staging")]).toEqual([1, 1]);
+    await importAliases({ actor: SYSTEM_ACTOR, model: tokenizer, aliases: { staging: t2 }, reason: "fixed" });
+    await tick(131);
+    rs = await rollouts(release.id);
+    expect(rs.map((r) => r.status)).toEqual(["watching", "watching"]);
+    expect((await getRelease({ actor: s.viewer, id: release.id })).status).toBe("applied");
   });
 
   it("a breach in one member rolls the whole release back, with one incident for the member that breached", async () => {

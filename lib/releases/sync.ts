@@ -205,6 +205,14 @@ export async function rollBackMembers(tx: Tx, o: { release: ReleaseRow; members:
   return done;
 }
 
+/** The release's rules checked now (stored on the release); the failures in a sentence, or null when all hold. */
+export async function failingRules(tx: Tx, release: ReleaseRow): Promise<string | null> {
+  const members = await loadMembers(tx, release.id);
+  const checks = await checkReleaseRules(tx, { rules: release.rules as TReleaseRule[], members: members.map((m) => ({ model: m.model, version: m.version, stage: m.stage, alias: m.alias })) });
+  await tx.release.update({ where: { id: release.id }, data: { ruleCheck: checks as object } });
+  return checks.some((c) => c.status === "fail") ? describeFailures(checks) : null;
+}
+
 /**
  * The last rollouts of a release completed (in the caller's transaction, which holds every lock): the members
  * without a rollout move now, in the same transaction, and the release is applied.

@@ -6,7 +6,7 @@ import { lockModel } from "@/lib/registry/aliases";
 import { applyDecision } from "./apply";
 import { assessRollout, type Assessment } from "./assess";
 import { loadRollout, planOf, startRollout, type RolloutRow } from "./lifecycle";
-import { completeRelease, lockRelease, reconcileRelease, releaseNeedsSettling } from "@/lib/releases/sync";
+import { completeRelease, failingRules, lockRelease, reconcileRelease, releaseNeedsSettling } from "@/lib/releases/sync";
 import { together } from "@/lib/releases/state";
 import { ACTIVE_STATUSES, decideRollout, type CheckpointTally, type RolloutState, type RolloutStatus } from "./machine";
 
@@ -91,7 +91,12 @@ export async function stepRelease(releaseId: string, now: Date = new Date()): Pr
       await storeAssessment(tx, r, assessment, now);
       judged.push({ r, assessment, decision });
     }
-    const joint = together(judged.map(({ r, decision }) => ({ key: r.id, label: `${r.model.name} v${r.challengerVersion}`, status: r.status as RolloutStatus, decision })));
+    let joint = together(judged.map(({ r, decision }) => ({ key: r.id, label: `${r.model.name} v${r.challengerVersion}`, status: r.status as RolloutStatus, decision })));
+    // The rules once more before the aliases move: a model outside the release may have moved during the rollout.
+    if (joint.some((j) => j.decision.action === "complete")) {
+      const failing = await failingRules(tx, release);
+      if (failing) joint = joint.map((j) => (j.decision.action === "complete" ? { ...j, decision: { action: "hold", reason: `Ready to complete, but a compatibility rule fails: ${failing}` } } : j));
+    }
     const done = [];
     for (const [i, { r, assessment }] of judged.entries()) {
       const decision = joint[i].decision;
