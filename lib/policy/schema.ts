@@ -2,7 +2,7 @@ import { z } from "zod";
 import { ROLES } from "@/lib/auth/permissions";
 import { ZAliasName } from "@/lib/registry/schemas";
 import { REPORT_KINDS, SEVERITIES } from "@/lib/registry/report-schemas";
-import { RANGE_HINT, parseRange } from "@/lib/releases/rules";
+import { RANGE_HINT, parseRange } from "./range";
 import { DURATION_HINT, durationSeconds } from "./duration";
 
 /**

@@ -49,13 +49,17 @@ export async function runPromotionChores(now = new Date()): Promise<{ expired: n
  * busy rollout.
  */
 async function settleReleases(now: Date): Promise<void> {
-  const due = await db.release.findMany({
-    where: { OR: [{ status: "open" }, { status: { in: ["rolling-out", "applied"] }, members: { some: { status: { in: ["rolled-back", "cancelled", "superseded"] } } } }] },
-    select: { id: true },
-    orderBy: { createdAt: "asc" },
-    take: 500,
-  });
-  for (const { id } of due) await syncRelease(id, { now }).catch((err) => console.error(`[gatehouse] could not settle release ${id}: ${err instanceof Error ? err.message : String(err)}`));
+  for (let after = ""; ; ) {
+    const due = await db.release.findMany({
+      where: { id: { gt: after }, OR: [{ status: "open" }, { status: { in: ["rolling-out", "applied"] }, members: { some: { status: { in: ["rolled-back", "cancelled", "superseded"] } } } }] },
+      select: { id: true },
+      orderBy: { id: "asc" },
+      take: 200,
+    });
+    for (const { id } of due) await syncRelease(id, { now }).catch((err) => console.error(`[gatehouse] could not settle release ${id}: ${err instanceof Error ? err.message : String(err)}`));
+    if (due.length < 200) return;
+    after = due.at(-1)!.id;
+  }
 }
 
 async function choresFor(id: string, modelId: string, now: Date, done: { expired: number; reminded: number; escalated: number; moved: number }): Promise<void> {

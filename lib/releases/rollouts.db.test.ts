@@ -30,7 +30,7 @@ describe.skipIf(!hasDb)("release rollouts in PostgreSQL", () => {
   });
 
   /** Two models whose staging rolls out as a canary (no approvals), v1 in place; a release of both v2s at a fresh T0. */
-  async function scenario(o: { rules?: (models: string[]) => object[] } = {}) {
+  async function scenario(o: { rules?: (models: string[]) => { model: string; requires: string; versions: string }[] } = {}) {
     const T0 = new Date((clock += 30 * 86_400_000));
     const models: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -8,6 +8,10 @@
  *   of the same type), as a classifier reading an encoder's embedding must;
  * - `sameFeatureSet`: both were trained on the same feature set (name and version), from their lineage.
  */
+import { RANGE_HINT, parseRange, satisfies } from "@/lib/policy/range";
+
+export { RANGE_HINT, parseRange, satisfies, type Comparator } from "@/lib/policy/range";
+
 export type Column = { name: string; type: string; optional?: boolean };
 export type RuleVersion = {
   model: string;
@@ -33,46 +37,6 @@ export type RuleCheck = {
   /** Where the rule is (rules.i for declared ones, policies.<model>.dependencies for a policy's), for error details. */
   path: string;
 };
-
-// ---------------------------------------------------------------------------------------------------------------
-// Version ranges
-
-export type Comparator = { op: ">=" | ">" | "<=" | "<" | "=" | "!="; version: number };
-
-/** Parses a range such as ">=7", ">=7 <10", ">=7, <10", "7" or "!=8"; null when it is not one. */
-export function parseRange(text: string): Comparator[] | null {
-  const parts = text.trim().split(/[\s,]+/).filter(Boolean);
-  if (!parts.length || parts.length > 8) return null;
-  const out: Comparator[] = [];
-  for (const p of parts) {
-    const m = /^(>=|<=|!=|>|<|=|==)?v?(\d{1,9})$/.exec(p);
-    if (!m) return null;
-    const op = (m[1] === "==" || !m[1] ? "=" : m[1]) as Comparator["op"];
-    out.push({ op, version: Number(m[2]) });
-  }
-  return out;
-}
-
-export function satisfies(version: number, range: readonly Comparator[]): boolean {
-  return range.every(({ op, version: v }) => {
-    switch (op) {
-      case ">=":
-        return version >= v;
-      case ">":
-        return version > v;
-      case "<=":
-        return version <= v;
-      case "<":
-        return version < v;
-      case "=":
-        return version === v;
-      case "!=":
-        return version !== v;
-    }
-  });
-}
-
-export const RANGE_HINT = 'a version range such as ">=7", ">=7 <10", "7" or "!=8"';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Checking
