@@ -2,9 +2,9 @@
 
 import { useId, useRef, useState } from "react";
 import { decideReleaseAction } from "@/app/releases/actions";
-import { Button, SubmitButton } from "@/components/ui/button";
-import { TextAreaField, TextField } from "@/components/ui/field";
-import { FormMessage, fieldError } from "@/components/ui/form-message";
+import { Button } from "@/components/ui/button";
+import { DecisionFields, type DecisionChoice } from "@/components/promotions/decision-fields";
+import { FormMessage } from "@/components/ui/form-message";
 import { useFormAction } from "@/components/ui/use-form-action";
 
 /** A member waiting for the approver: "#12 encoder v2", the roles they decide it as, and what approving it does. */
@@ -21,11 +21,11 @@ type Props = {
   others: { label: string; reason: string }[];
 };
 
-const CHOICES = [
+const CHOICES: readonly DecisionChoice[] = [
   { value: "approve", label: "Approve", hint: "Every member waiting for you is approved; the release applies once all members are." },
   { value: "request-changes", label: "Request changes", hint: "Back to the requester; the release waits." },
   { value: "reject", label: "Reject", hint: "Ends the release: its other members are cancelled and nothing moves." },
-] as const;
+];
 
 /**
  * The approver's dialog for a whole release: which members the decision is recorded on, the decision, a comment and
@@ -41,7 +41,6 @@ export function ReleaseDecisionButton(props: Props) {
 function DecisionDialog({ id, number, available, signature, waiting, others, onDone }: Props & { onDone: () => void }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const titleId = useId();
-  const group = useId();
   const { state, pending, onSubmit, ref } = useFormAction(decideReleaseAction.bind(null, id));
   // A blocked member cannot be approved (lib/promotions refuses it); with every one blocked, approving does nothing.
   const canApprove = waiting.some((m) => !m.blocked);
@@ -116,43 +115,21 @@ function DecisionDialog({ id, number, available, signature, waiting, others, onD
                 <p className="mt-2">Nothing moves until every member is approved; then all move together.</p>
               </div>
               <FormMessage state={state} />
-              <fieldset aria-describedby={fieldError(state, "decision") ? `${group}-error` : undefined}>
-                <legend className="mb-1 text-sm font-medium">Decision</legend>
-                <div className="space-y-1">
-                  {CHOICES.map((c) => {
-                    const disabled = c.value === "approve" && !canApprove;
-                    const hint = disabled ? "Not possible while the members waiting for you are blocked: their gates must pass first." : c.value === "approve" && waiting.some((m) => m.blocked) ? `${c.hint} Blocked members are skipped.` : c.hint;
-                    return (
-                      <label key={c.value} className={`flex items-start gap-2 text-sm ${disabled ? "opacity-60" : ""}`}>
-                        <input type="radio" name="decision" value={c.value} checked={choice === c.value} disabled={disabled} onChange={() => setChoice(c.value)} className="mt-1" />
-                        <span>
-                          <span className="font-medium">{c.label}</span> <span className="text-slate-700 dark:text-slate-300">{hint}</span>
-                        </span>
-                      </label>
-                    );
-                  })}
-                </div>
-                {fieldError(state, "decision") && (
-                  <p id={`${group}-error`} role="alert" className="mt-1 text-sm text-red-700 dark:text-red-400">
-                    {fieldError(state, "decision")}
-                  </p>
-                )}
-              </fieldset>
-              <TextAreaField label="Comment (recorded with your decision on each member and in the audit log)" name="comment" required minLength={20} hint="At least 20 characters: what you checked and why you decided so." error={fieldError(state, "comment")} />
-              {signature && (
-                <TextField
-                  label="Password (electronic signature)"
-                  name="password"
-                  type="password"
-                  autoComplete="current-password"
-                  required
-                  hint="A member's policy asks for an electronic signature: each member's decision is signed with your name, the time, its meaning and that member's evidence hash."
-                  error={fieldError(state, "password")}
-                />
-              )}
-              <SubmitButton pending={pending} pendingLabel="Recording…" variant={choice === "reject" ? "danger" : "primary"}>
-                {signature ? "Sign and record decision" : "Record decision"}
-              </SubmitButton>
+              <DecisionFields
+                state={state}
+                pending={pending}
+                choices={CHOICES}
+                choice={choice}
+                onChoice={setChoice}
+                hintFor={(c) =>
+                  c.value === "approve" && !canApprove
+                    ? { hint: "Not possible while the members waiting for you are blocked: their gates must pass first.", disabled: true }
+                    : { hint: c.value === "approve" && waiting.some((m) => m.blocked) ? `${c.hint} Blocked members are skipped.` : c.hint, disabled: false }
+                }
+                commentLabel="Comment (recorded with your decision on each member and in the audit log)"
+                signature={signature}
+                signatureHint="A member's policy asks for an electronic signature: each member's decision is signed with your name, the time, its meaning and that member's evidence hash."
+              />
             </form>
           )}
         </div>
