@@ -5,6 +5,7 @@ import { requirePermission } from "@/lib/auth/require";
 import { db, type Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/pagination";
+import { askedRolesHeld } from "@/lib/promotions/decide";
 import { promotionViews, type PromotionView } from "@/lib/promotions/views";
 import { readableTeamIds } from "@/lib/registry/access";
 import { STATUS_LABELS as ROLLOUT_STATUS_LABELS, type RolloutStatus } from "@/lib/rollouts/machine";
@@ -29,6 +30,20 @@ export type ReleaseSummary = {
   updatedAt: string;
 };
 export type ReleaseMemberRollout = { id: string; number: number; status: string; statusLabel: string; mode: string; trafficPercent: number; step: number; steps: number; statusReason: string | null };
+/**
+ * Whether a release decision by the reader would land on a member: the roles it would count as, or why it would not
+ * (the same rules decideRelease applies).
+ */
+export type ForYou = { roles: string[]; reason: null } | { roles: []; reason: string };
+
+function forYou(actor: Actor, m: PromotionView): ForYou {
+  const roles = actor.kind === "user" && can(actor, "promotions.decide", m.teamId) ? askedRolesHeld(actor.grants, m.approvals.required, m.teamId) : [];
+  if (m.status !== "awaiting-approval" && m.status !== "blocked") return { roles: [], reason: m.status === "approved" ? "already approved" : m.status === "changes-requested" ? "back with its requester for changes" : m.statusLabel.toLowerCase() };
+  if (actor.kind === "user" && m.requesterId === actor.userId) return { roles: [], reason: "you requested it" };
+  if (!roles.length) return { roles: [], reason: `not waiting for your roles (needs ${m.missing.map((x) => `${x.count} ${x.role}`).join(", ") || "no one"})` };
+  return { roles, reason: null };
+}
+
 export type ReleaseView = ReleaseSummary & {
   justification: string;
   requesterId: string | null;
@@ -36,7 +51,7 @@ export type ReleaseView = ReleaseSummary & {
   rolledBackAt: string | null;
   closedAt: string | null;
   /** Every member in full: gates, approvals, decisions, and its rollout when it has one. */
-  memberViews: (PromotionView & { rollout: ReleaseMemberRollout | null })[];
+  memberViews: (PromotionView & { rollout: ReleaseMemberRollout | null; forYou: ForYou })[];
   /** The rules the engineer declared. */
   rules: TReleaseRule[];
   /** Every rule that applies (declared and from the members' policies), checked now for an open release, as last checked otherwise. */
@@ -112,6 +127,7 @@ export async function getRelease(opts: { actor: Actor | null; id: string; now?: 
       const plan = x?.plan as { steps?: unknown[] } | undefined;
       return {
         ...v,
+        forYou: forYou(actor, v),
         rollout: x
           ? { id: x.id, number: x.number, status: x.status, statusLabel: ROLLOUT_STATUS_LABELS[x.status as RolloutStatus] ?? x.status, mode: x.mode, trafficPercent: x.trafficPercent, step: x.stepIndex + 1, steps: plan?.steps?.length ?? 0, statusReason: x.statusReason }
           : null,

@@ -10,7 +10,6 @@ import { Time } from "@/components/ui/time";
 import { cancelReleaseAction, rollbackReleaseAction } from "@/app/releases/actions";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
-import { askedRolesHeld } from "@/lib/promotions/decide";
 import { getRelease, releaseTimeline } from "@/lib/releases/views";
 
 export async function generateMetadata({ params }: { params: Promise<{ id: string }> }): Promise<Metadata> {
@@ -30,17 +29,14 @@ export default async function ReleasePage({ params, searchParams }: { params: Pr
   const notice = NOTICES[(await searchParams).done ?? ""];
   const [r, timeline] = await orNotFound(Promise.all([getRelease({ actor, id }), releaseTimeline({ actor, id })]));
 
-  // Which members the approver's decision lands on, as the promotion page works it out for one request.
+  // Which members the approver's decision lands on (lib/releases/views.ts works it out as decideRelease does).
   const user = actor.kind === "user" ? actor : null;
   const waiting: WaitingMember[] = [];
   const others: { label: string; reason: string }[] = [];
   for (const m of r.memberViews) {
     const label = `#${m.number} ${m.model} v${m.version}`;
-    const roles = user ? askedRolesHeld(user.grants, m.approvals.required, m.teamId) : [];
-    if (m.status !== "awaiting-approval" && m.status !== "blocked") others.push({ label, reason: m.status === "approved" ? "already approved" : m.status === "changes-requested" ? "back with its requester for changes" : m.statusLabel.toLowerCase() });
-    else if (user !== null && m.requesterId === user.userId) others.push({ label, reason: "you requested it" });
-    else if (!roles.length) others.push({ label, reason: `not waiting for your roles (needs ${m.missing.map((x) => `${x.count} ${x.role}`).join(", ") || "no one"})` });
-    else waiting.push({ label, roles, move: m.status === "blocked" ? `blocked: ${m.statusReason ?? "its gates do not pass"}` : m.move.sentence, blocked: m.status === "blocked" });
+    if (m.forYou.reason !== null) others.push({ label, reason: m.forYou.reason });
+    else waiting.push({ label, roles: m.forYou.roles, move: m.status === "blocked" ? `blocked: ${m.statusReason ?? "its gates do not pass"}` : m.move.sentence, blocked: m.status === "blocked" });
   }
   const signature = r.memberViews.some((m) => m.approvals.electronicSignature);
   const alias = (m: (typeof r.memberViews)[number]) => `${m.model}@${m.alias}`;
