@@ -25,5 +25,7 @@ export default defineConfig({
   projects: [
     { name: "api", testMatch: /api\/.*\.spec\.ts/ },
     { name: "browser", testMatch: /browser\/.*\.spec\.ts/, use: { browserName: "chromium", viewport: { width: 1280, height: 860 } } },
+    // Several server processes on a PostgreSQL of their own, stopped and killed on purpose (npm test -- ops).
+    { name: "ops", testMatch: /ops\/.*\.spec\.ts/, timeout: 180_000, retries: 0, use: { browserName: "chromium" } },
   ],
 });

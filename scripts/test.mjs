@@ -1,5 +1,6 @@
 // `npm test`: the same set-up as `npm start`, on a throw-away database, then unit, API and browser tests.
-// Arguments pick stages: `npm test -- unit`, `npm test -- e2e`, or Playwright/Vitest filters after `--`.
+// Arguments pick stages: `npm test -- unit`, `npm test -- e2e`, `npm test -- ops`, or Playwright/Vitest filters
+// after `--`. The ops stage (e2e/ops) starts its own PostgreSQL and server processes: several instances, outages, crashes.
 import path from "node:path";
 import { ensureInstalled, log, root } from "./lib/setup.mjs";
 
@@ -10,9 +11,10 @@ const { ensureChromium } = await import("./lib/chromium.mjs");
 const { tsxArgs } = await import("./lib/boot.mjs");
 const { startServer } = await import("./lib/server.mjs");
 
-const stages = new Set(process.argv.slice(2).filter((a) => ["unit", "e2e", "typecheck"].includes(a)));
+const STAGES = ["unit", "e2e", "ops", "typecheck"];
+const stages = new Set(process.argv.slice(2).filter((a) => STAGES.includes(a)));
 const all = stages.size === 0;
-const extra = process.argv.slice(2).filter((a) => !["unit", "e2e", "typecheck"].includes(a));
+const extra = process.argv.slice(2).filter((a) => !STAGES.includes(a));
 const results = [];
 
 async function stage(name, fn) {
@@ -64,8 +66,17 @@ try {
     server = await startServer({ port, hostname: "127.0.0.1" });
     log(`test server on ${process.env.NEXTAUTH_URL}`);
     await stage("API and browser tests (playwright)", () =>
-      runAsync(process.execPath, [bin("@playwright/test", "cli.js"), "test", ...extra], {
+      runAsync(process.execPath, [bin("@playwright/test", "cli.js"), "test", "--project=api", "--project=browser", ...extra], {
         env: { GATEHOUSE_TEST_URL: process.env.NEXTAUTH_URL, CHROMIUM_PATH: chromium ?? "" },
+      }),
+    );
+  }
+  if (all || stages.has("ops")) {
+    ensureBuilt();
+    // Their own embedded PostgreSQL (a port apart from the shared one) and child server processes, one test at a time.
+    await stage("scale-out and fault tests (playwright, e2e/ops)", () =>
+      runAsync(process.execPath, [bin("@playwright/test", "cli.js"), "test", "--project=ops", "--workers=1", ...extra], {
+        env: { GATEHOUSE_OPS_PG_PORT: String(Number(process.env.GATEHOUSE_TEST_PG_PORT || 54331) + 1), GATEHOUSE_OPS_PORT: String(Number(process.env.GATEHOUSE_TEST_PORT || 3100) + 10) },
       }),
     );
   }
