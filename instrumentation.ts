@@ -35,3 +35,13 @@ export async function register() {
     startDemoSimulator();
   }
 }
+
+/**
+ * Next calls this for every error a page, server action or route handler throws. One that means the database is
+ * unreachable makes the server check it and, while it stays down, answer 503 with a friendly page at once.
+ */
+export async function onRequestError(err: unknown) {
+  if (process.env.NEXT_RUNTIME !== "nodejs") return;
+  const { isDatabaseUnavailable, reportDatabaseUnavailable } = await import("@/lib/api/errors");
+  if (isDatabaseUnavailable(err)) reportDatabaseUnavailable();
+}

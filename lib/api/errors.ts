@@ -36,3 +36,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
   if (typeof e.message === "string" && /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|database system is (starting|shutting) up|DatabaseNotReachable|timeout exceeded when trying to connect/i.test(e.message)) return true;
   return e.cause !== undefined && e.cause !== err ? isDatabaseUnavailable(e.cause) : false;
 }
+
+/**
+ * Tells the server process the database seems gone (scripts/lib/database-watch.mjs): it checks, and while the
+ * database stays unreachable answers 503 at once instead of letting every request time out. No-op under Vitest
+ * or `next dev`, which run without that server.
+ */
+export function reportDatabaseUnavailable(): void {
+  (globalThis as { [k: symbol]: { report?: () => void } | undefined })[Symbol.for("gatehouse.database")]?.report?.();
+}

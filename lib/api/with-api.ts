@@ -6,7 +6,7 @@ import { authenticateRequest } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/require";
 import type { Actor, Permission } from "@/lib/auth/permissions";
 import { fromDatabaseError } from "./db-errors";
-import { AppError, badRequest, type ErrorDetail, forbidden, isDatabaseUnavailable, unauthorized, unavailable } from "./errors";
+import { AppError, badRequest, type ErrorDetail, forbidden, isDatabaseUnavailable, reportDatabaseUnavailable, unauthorized, unavailable } from "./errors";
 
 export type ErrorBody = { error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string } };
 
@@ -26,6 +26,7 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
     return NextResponse.json({ error: { code: err.code, message: err.message, ...(err.details ? { details: err.details } : {}) } }, { status: err.status });
   }
   if (isDatabaseUnavailable(err)) {
+    reportDatabaseUnavailable();
     const e = unavailable();
     return NextResponse.json({ error: { code: e.code, message: e.message } }, { status: 503, headers: { "retry-after": "5" } });
   }

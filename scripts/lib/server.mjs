@@ -1,6 +1,7 @@
 // Gatehouse's HTTP server: Next.js in this process, behind a plain Node listener so that serving lookups can be
 // answered before Next's request handling (see CONVENTIONS.md, "The serving hot path").
 import http from "node:http";
+import { answerUnavailable, answersWhileDown, createDatabaseWatch } from "./database-watch.mjs";
 import { createServing } from "./serving.mjs";
 import { log, root } from "./setup.mjs";
 
@@ -11,6 +12,7 @@ export async function startServer({ port, hostname }) {
   await app.prepare();
   // Without a fast path (no DATABASE_URL yet) every request simply goes to Next.
   const serving = process.env.DATABASE_URL ? await createServing({ connectionString: process.env.DATABASE_URL, log }) : null;
+  const database = process.env.DATABASE_URL ? await createDatabaseWatch({ connectionString: process.env.DATABASE_URL, log }) : null;
   const toNext = (req, res) =>
     handle(req, res).catch((err) => {
       console.error("[gatehouse] request failed", err);
@@ -20,12 +22,16 @@ export async function startServer({ port, hostname }) {
       }
     });
   const server = http.createServer((req, res) => {
+    if (database?.down && !answersWhileDown(req.url)) return void answerUnavailable(req, res);
     if (!serving) return void toNext(req, res);
     serving.handle(req, res).then((answered) => {
       if (!answered) void toNext(req, res);
     });
   });
-  server.on("close", () => void serving?.close());
+  server.on("close", () => {
+    void serving?.close();
+    database?.close();
+  });
   // Longer than common load balancers' idle timeouts, so they never reuse a connection we are closing.
   server.keepAliveTimeout = 65_000;
   await new Promise((resolve, reject) => {

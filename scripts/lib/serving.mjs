@@ -142,6 +142,8 @@ export async function createServing({ connectionString, log = () => {} }) {
       if (!ACTIONS_SERVING_IGNORES.includes(n.payload ?? "")) invalidate();
     });
     client.on("error", () => {
+      // Losing the LISTEN connection is often the first sign of an outage: let the server check (database-watch.mjs).
+      globalThis[Symbol.for("gatehouse.database")]?.report?.();
       invalidate();
       listener = null;
       client.end().catch(() => {});
