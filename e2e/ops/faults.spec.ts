@@ -1,3 +1,5 @@
+import { createServer, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { demoUser, sessionFor, tokenClient, unique } from "../support/api";
 import { stagingReadyModel, versionBody } from "../support/registry";
@@ -224,4 +226,56 @@ test("SIGKILL in the middle of approvals and ingests: every acknowledged change 
   expect(flow.batches.acknowledged.size).toBeGreaterThan(0);
   expect((await (await auditor.get("/api/v1/audit/verify")).json()).ok).toBe(true);
   await Promise.all([admin, engineer, lead, serving, auditor].map((c) => c.dispose()));
+});
+
+test("webhook receivers that hang or are down never hold up a promotion; their deliveries retry with backoff", async ({ cluster }) => {
+  const a = await cluster.start({ name: "A" });
+  // One receiver accepts connections and never answers; the other address has nothing listening.
+  const held: ServerResponse[] = [];
+  const hanging = createServer((_req, res) => void held.push(res));
+  await new Promise<void>((r) => hanging.listen(0, "127.0.0.1", r));
+  const closed = createServer();
+  await new Promise<void>((r) => closed.listen(0, "127.0.0.1", r));
+  const downPort = (closed.address() as AddressInfo).port;
+  await new Promise<void>((r) => closed.close(() => r()));
+  try {
+    const { admin, lead, requests } = await prepare(cluster, a, 4);
+    const hook = async (url: string) => {
+      const res = await admin.post("/api/v1/webhooks", { data: { url, events: ["promotion.applied"], description: unique("hook") } });
+      expect(res.status(), await res.text()).toBe(201);
+      return (await res.json()).id as string;
+    };
+    await hook(`http://127.0.0.1:${(hanging.address() as AddressInfo).port}/hook`);
+    const down = await hook(`http://127.0.0.1:${downPort}/hook`);
+
+    const decide = (id: string) => lead.post(`/api/v1/promotions/${id}/decisions`, { data: { decision: "approve", comment: COMMENT } });
+    const first = await decide(requests[0].id);
+    expect(first.status()).toBe(201);
+    expect((await first.json()).status).toBe("applied");
+    await expect.poll(() => held.length, { timeout: 15_000 }).toBeGreaterThan(0);
+    // The receiver still holds its delivery open, and the next promotions apply all the same.
+    for (const r of requests.slice(1)) {
+      const res = await decide(r.id);
+      expect(res.status()).toBe(201);
+      expect((await res.json()).status).toBe("applied");
+    }
+    expect(held.filter((res) => !res.writableEnded).length).toBeGreaterThan(0);
+
+    type Delivery = { status: string; attempts: number; lastError: string | null; lastAttemptAt: string | null; nextAttemptAt: string | null };
+    const deliveries = async () => (await (await admin.get(`/api/v1/webhooks/${down}/deliveries?limit=100`)).json()).items as Delivery[];
+    await expect.poll(async () => (await deliveries()).filter((d) => d.attempts >= 1).length, { timeout: 20_000 }).toBe(requests.length);
+    for (const d of await deliveries()) {
+      expect(d).toMatchObject({ status: "pending", lastError: expect.any(String) });
+      // The first retry waits 30 s with equal jitter: between 15 and 30 s after the failed attempt.
+      const wait = Date.parse(d.nextAttemptAt!) - Date.parse(d.lastAttemptAt!);
+      expect(wait).toBeGreaterThanOrEqual(15_000);
+      expect(wait).toBeLessThanOrEqual(30_000);
+    }
+    await admin.dispose();
+    await lead.dispose();
+  } finally {
+    for (const res of held) res.destroy();
+    hanging.closeAllConnections();
+    await new Promise<void>((r) => hanging.close(() => r()));
+  }
 });

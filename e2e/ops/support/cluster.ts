@@ -7,7 +7,7 @@ import pg from "pg";
 // The ops tests' world: an embedded PostgreSQL of their own (so they may stop it), a template database migrated and
 // seeded with the demo once, a fresh copy of it per test, and Gatehouse server processes (`npm run serve`, the
 // production start) that a test may start several of, stop, or SIGKILL. `npm test -- ops` builds the app first.
-const root = path.resolve(__dirname, "../../..");
+export const root = path.resolve(__dirname, "../../..");
 const PG_PORT = Number(process.env.GATEHOUSE_OPS_PG_PORT || 54332);
 const FIRST_HTTP_PORT = Number(process.env.GATEHOUSE_OPS_PORT || 3110);
 const USER = "gatehouse";
@@ -28,7 +28,7 @@ async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
 }
 
 /** Runs a node script of the project to completion, with its output kept for the error. */
-function runNode(args: string[], env: Record<string, string>): Promise<void> {
+export function runNode(args: string[], env: Record<string, string>): Promise<void> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, args, { cwd: root, env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
@@ -70,14 +70,19 @@ async function startPostgres(): Promise<Postgres> {
 }
 
 /** The template: migrated and seeded with the demo data (users, models, requests) once per worker. */
+/** Applies the migrations and seeds the demo into the database at `databaseUrl`. */
+export async function migrateAndSeed(databaseUrl: string): Promise<void> {
+  const env = { DATABASE_URL: databaseUrl, CHECKPOINT_DISABLE: "1", NEXTAUTH_SECRET: SECRET };
+  await runNode([path.join(root, "node_modules", "prisma", "build", "index.js"), "migrate", "deploy"], env);
+  await runNode(["--conditions=react-server", "--import", "tsx", path.join(root, "prisma", "seed.ts")], env);
+}
+
 async function prepareTemplate(): Promise<void> {
   await admin(async (c) => {
     await c.query(`DROP DATABASE IF EXISTS ${TEMPLATE} WITH (FORCE)`);
     await c.query(`CREATE DATABASE ${TEMPLATE}`);
   });
-  const env = { DATABASE_URL: url(TEMPLATE), CHECKPOINT_DISABLE: "1", NEXTAUTH_SECRET: SECRET };
-  await runNode([path.join(root, "node_modules", "prisma", "build", "index.js"), "migrate", "deploy"], env);
-  await runNode(["--conditions=react-server", "--import", "tsx", path.join(root, "prisma", "seed.ts")], env);
+  await migrateAndSeed(url(TEMPLATE));
 }
 
 export type Instance = {
@@ -92,7 +97,7 @@ export type Instance = {
   stop(): Promise<void>;
 };
 
-export type InstanceOptions = { name?: string; env?: Record<string, string>; port?: number };
+export type InstanceOptions = { name?: string; env?: Record<string, string>; port?: number; /** Another database than the test's own. */ databaseUrl?: string };
 
 export type Cluster = {
   postgres: Postgres;
@@ -175,7 +180,7 @@ export const test = base.extend<{ cluster: Cluster }, { ops: { postgres: Postgre
       postgres: ops.postgres,
       databaseUrl,
       query: async (sql, params) => (await pool.query(sql, params as unknown[])).rows,
-      start: (opts = {}) => startInstance(databaseUrl, opts, started),
+      start: (opts = {}) => startInstance(opts.databaseUrl ?? databaseUrl, opts, started),
     });
     await pool.end().catch(() => {});
     if (testInfo.status !== testInfo.expectedStatus) {
