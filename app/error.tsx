@@ -20,7 +20,7 @@ export default function ErrorPage({ error, reset }: { error: Error & { digest?: 
     <div className="mx-auto max-w-xl space-y-4">
       {databaseDown ? (
         <Alert tone="error" title="Gatehouse cannot reach its database right now">
-          Nothing you did was lost: a change either finished before this happened or did not happen at all. Try again in a moment.
+          No change is ever half-done: each one either finished before this happened or did not happen at all. Try again in a moment.
         </Alert>
       ) : (
         <Alert tone="error" title="This page could not be shown">
