@@ -1,7 +1,7 @@
 import "server-only";
 import { ZodError } from "zod";
 import { fromDatabaseError } from "./db-errors";
-import { AppError, isDatabaseUnavailable } from "./errors";
+import { AppError, isDatabaseUnavailable, reportDatabaseUnavailable } from "./errors";
 
 /**
  * What a server action hands back to its form: a message for the form and one per field, so the form can
@@ -23,7 +23,10 @@ export function actionError(err: unknown): ActionState<never> {
     const fieldErrors = Object.fromEntries((err.details ?? []).map((d) => [d.path, d.message]));
     return { status: "error", message: err.message, fieldErrors };
   }
-  if (isDatabaseUnavailable(err)) return { status: "error", message: "The database is unavailable; try again shortly.", fieldErrors: {} };
+  if (isDatabaseUnavailable(err)) {
+    reportDatabaseUnavailable();
+    return { status: "error", message: "The database is unavailable; try again shortly.", fieldErrors: {} };
+  }
   console.error("[gatehouse] action failed", err);
   return { status: "error", message: "Something went wrong on our side. Nothing was changed.", fieldErrors: {} };
 }

@@ -28,14 +28,19 @@ export const unavailable = (message = "The database is unavailable; try again sh
   new AppError(503, "unavailable", message);
 
 /** Prisma and pg errors that mean "the database cannot be reached right now", as opposed to a bug. */
-export function isDatabaseUnavailable(err: unknown): boolean {
-  const e = err as { code?: string; message?: string; cause?: unknown } | null;
-  if (!e) return false;
-  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "P1001", "P1002", "P1017", "57P01", "57P03"];
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  const e = err as { code?: string; message?: string; cause?: unknown; meta?: { driverAdapterError?: unknown } } | null;
+  if (!e || typeof e !== "object" || depth > 5) return false;
+  // Connection failures, and PostgreSQL's SQLSTATE class 57 shutdowns (57P01 admin, 57P02 crash, 57P03 cannot connect now).
+  const codes = ["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "P1001", "P1002", "P1017", "57P01", "57P02", "57P03"];
   if (e.code && codes.includes(e.code)) return true;
-  if (typeof e.message === "string" && /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|database system is (starting|shutting) up|DatabaseNotReachable|timeout exceeded when trying to connect/i.test(e.message)) return true;
-  return e.cause !== undefined && e.cause !== err ? isDatabaseUnavailable(e.cause) : false;
+  if (typeof e.message === "string" && UNAVAILABLE_MESSAGE.test(e.message)) return true;
+  // Prisma wraps driver adapter errors (a raw query's P2010) with the driver's own error in meta.
+  return [e.cause, e.meta?.driverAdapterError].some((inner) => inner !== undefined && inner !== err && isDatabaseUnavailable(inner, depth + 1));
 }
+
+const UNAVAILABLE_MESSAGE =
+  /ECONNREFUSED|Connection terminated|connect ETIMEDOUT|database system is (starting|shutting) up|DatabaseNotReachable|timeout exceeded when trying to connect|terminating connection due to administrator command|Can't reach database server|server closed the connection unexpectedly|Code: `57P0[123]`|not queryable/i;
 
 /**
  * Tells the server process the database seems gone (scripts/lib/database-watch.mjs): it checks, and while the

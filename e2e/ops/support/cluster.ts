@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { test as base } from "@playwright/test";
 import pg from "pg";
@@ -183,10 +183,15 @@ export const test = base.extend<{ cluster: Cluster }, { ops: { postgres: Postgre
       start: (opts = {}) => startInstance(opts.databaseUrl ?? databaseUrl, opts, started),
     });
     await pool.end().catch(() => {});
-    if (testInfo.status !== testInfo.expectedStatus) {
-      for (const i of started) await testInfo.attach(`${i.name} log`, { body: i.logs(), contentType: "text/plain" });
-    }
     await Promise.all(started.map((i) => i.stop()));
+    // Each server's output, next to the test's other results when it failed (test-results/…/<name>.log).
+    if (testInfo.status !== testInfo.expectedStatus) {
+      for (const i of started) {
+        const file = testInfo.outputPath(`${i.name.replace(/[^a-z0-9]+/gi, "-")}.log`);
+        writeFileSync(file, i.logs());
+        await testInfo.attach(`${i.name} log`, { path: file, contentType: "text/plain" });
+      }
+    }
   },
 });
 
