@@ -31,7 +31,11 @@ export async function signInWithPassword(opts: { email: string; password: string
   const ok = await checkPassword(opts.password, user?.passwordHash ?? null);
   if (!user || !ok || !user.active) {
     // Not awaited: the answer must take as long for an unknown email as for a real account.
-    if (user && attempt.lockoutStarts) void recordLockout(user, attempt.reserved.account!, opts.ip ?? null, now);
+    if (user && attempt.lockoutStarts) {
+      const written = recordLockout(user, attempt.reserved.account!, opts.ip ?? null, now);
+      lockoutsInFlight.add(written);
+      void written.finally(() => lockoutsInFlight.delete(written));
+    }
     return { ok: false };
   }
   await transaction(async (tx) => {
@@ -45,6 +49,13 @@ export async function signInWithPassword(opts: { email: string; password: string
     });
   });
   return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+}
+
+const lockoutsInFlight = new Set<Promise<void>>();
+
+/** Resolves once the lockout audit events already begun are written (tests wait for them). */
+export async function lockoutAuditsWritten(): Promise<void> {
+  await Promise.all([...lockoutsInFlight]);
 }
 
 /** An existing account's first lockout of a streak goes on the audit trail: someone may be guessing its password. */

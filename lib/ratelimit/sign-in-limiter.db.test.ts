@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "@/lib/audit/verify";
 import type { Actor } from "@/lib/auth/permissions";
-import { signInWithPassword } from "@/lib/auth/sign-in";
+import { lockoutAuditsWritten, signInWithPassword } from "@/lib/auth/sign-in";
 import { createUser } from "@/lib/auth/users";
 import { db } from "@/lib/db";
 import { pruneSignInThrottles } from "./sign-in-limiter";
@@ -36,6 +36,7 @@ describe.skipIf(!hasDb)("sign-in limits", () => {
     await db.signInThrottle.deleteMany({});
   });
   afterAll(async () => {
+    await lockoutAuditsWritten();
     expect((await verifyAuditChain()).ok).toBe(true);
     await db.$disconnect();
   });
@@ -72,6 +73,10 @@ describe.skipIf(!hasDb)("sign-in limits", () => {
     for (let i = 0; i < 4; i++) expect(await attempt(email, "wrong-password", ip, 934 + i)).toBe("refused");
     expect(await attempt(email, "wrong-password", ip, 938)).toBe("refused");
     expect(await attempt(email, PASSWORD, ip, 939)).toBe(29);
+    // Each streak's lockout is its own audit event.
+    await lockoutAuditsWritten();
+    const { id } = await db.user.findUniqueOrThrow({ where: { email } });
+    expect(await db.auditEvent.count({ where: { action: "user.sign-in-locked", targetId: id } })).toBe(2);
   });
 
   it("an unknown email is answered exactly like a real account", async () => {
@@ -96,7 +101,8 @@ describe.skipIf(!hasDb)("sign-in limits", () => {
     for (const seconds of [0, 1, 2, 3, 4, 34, 94]) expect(await attempt(email, "wrong-password", ip, seconds)).toBe("refused");
     for (let i = 0; i < 5; i++) await attempt(`ghost-${suffix}@example.com`, "wrong-password", ip, 10_000 + i);
     // Written after the answer (so it takes no longer than an unknown email's): wait for it to land.
-    await expect.poll(() => db.auditEvent.count({ where: { action: "user.sign-in-locked", targetId: target.id } })).toBe(1);
+    await lockoutAuditsWritten();
+    expect(await db.auditEvent.count({ where: { action: "user.sign-in-locked", targetId: target.id } })).toBe(1);
     const event = await db.auditEvent.findFirstOrThrow({ where: { action: "user.sign-in-locked", targetId: target.id } });
     expect(event).toMatchObject({ actorType: "system", actorLabel: "sign-in limiter", after: { email, failures: 5, ip, lockedUntil: at(34).toISOString() } });
     expect(await db.auditEvent.count({ where: { action: "user.sign-in-locked", after: { path: ["email"], equals: `ghost-${suffix}@example.com` } } })).toBe(0);
