@@ -1,3 +1,6 @@
+import { execFile } from "node:child_process";
+import path from "node:path";
+import { promisify } from "node:util";
 import { expect, request as playwrightRequest, test, type APIRequestContext } from "@playwright/test";
 import { demoUser, expectError, sessionFor, tokenClient, unique } from "../support/api";
 
@@ -108,5 +111,19 @@ test.describe("API rate limits", () => {
       const body = await expectError(await admin.post("/api/v1/tokens", { data: { name: unique("bad"), kind: "service", scopes: ["registry:read"], rateLimitPerMinute: value } }), 400, "invalid_input");
       expect(body.error.details?.[0].path).toBe("rateLimitPerMinute");
     }
+  });
+
+  test("the CLI gives a token its own limit with --rate-limit, and refuses one that is not a number", async ({ baseURL }) => {
+    // `npm run gatehouse -- …` against the test server's database, as e2e/api/cli.spec.ts runs it.
+    const gatehouse = (...args: string[]) => promisify(execFile)(process.execPath, [path.join(process.cwd(), "scripts", "gatehouse.mjs"), ...args], { cwd: process.cwd(), env: process.env });
+    const { stdout, stderr } = await gatehouse("token", "create", "--name", unique("cli-limited"), "--scope", "registry:read", "--rate-limit", "2");
+    expect(stderr).toContain("limited to 2 requests a minute");
+    const client = await tokenClient(baseURL!, stdout.trimEnd().split("\n").at(-1)!);
+    expect([(await client.get("/api/v1/me")).status(), (await client.get("/api/v1/me")).status(), (await client.get("/api/v1/me")).status()]).toEqual([200, 200, 429]);
+    await client.dispose();
+    const failed = await gatehouse("token", "create", "--name", unique("cli-bad"), "--scope", "registry:read", "--rate-limit", "lots").catch((e: { code: number; stdout: string; stderr: string }) => e);
+    expect(failed).toMatchObject({ code: 1 });
+    expect((failed as { stderr: string }).stderr).toContain("rateLimitPerMinute: Enter a number of requests a minute");
+    expect((failed as { stdout: string }).stdout).not.toMatch(/ghk_/);
   });
 });
