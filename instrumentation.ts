@@ -22,6 +22,9 @@ export async function register() {
   const { pruneMetrics, RETENTION_EVERY_MS } = await import("@/lib/metrics/retention");
   // Raw metric points age out after GATEHOUSE_METRICS_RETENTION_DAYS, idempotency keys after a day; rollups stay.
   registerJob("metrics-retention", RETENTION_EVERY_MS, (now) => pruneMetrics({ now }));
+  const { pruneSignInThrottles } = await import("@/lib/ratelimit/sign-in-limiter");
+  // Failed sign-ins the limits no longer look at (older than half an hour) are deleted.
+  registerJob("sign-in-throttle-prune", 60_000, (now) => pruneSignInThrottles({ now }));
   const { tickRollouts, tickMs } = await import("@/lib/rollouts/tick");
   // The rollout scheduler: every instance tries each tick; scheduler_ticks lets exactly one of them run it.
   registerJob("rollout-scheduler", tickMs(), async (now) => {

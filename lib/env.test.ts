@@ -77,3 +77,37 @@ describe("webhook settings", () => {
     expect(() => env()).not.toThrow("short-key-1234");
   });
 });
+
+describe("rate limit settings", () => {
+  afterEach(() => {
+    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
+    Object.assign(process.env, saved);
+  });
+  const clean = () => {
+    delete process.env.GATEHOUSE_TRUST_PROXY;
+    delete process.env.GATEHOUSE_API_RATE_LIMIT;
+  };
+
+  it.each([
+    [{}, false, 1_200],
+    [{ GATEHOUSE_TRUST_PROXY: "", GATEHOUSE_API_RATE_LIMIT: "" }, false, 1_200],
+    [{ GATEHOUSE_TRUST_PROXY: "true", GATEHOUSE_API_RATE_LIMIT: "600" }, true, 600],
+    [{ GATEHOUSE_TRUST_PROXY: "0", GATEHOUSE_API_RATE_LIMIT: "0" }, false, 0],
+  ])("%j reads as trust proxy %s, %s requests a minute", async (extra, trust, limit) => {
+    clean();
+    const c = (await load(extra))();
+    expect(c.GATEHOUSE_TRUST_PROXY).toBe(trust);
+    expect(c.GATEHOUSE_API_RATE_LIMIT).toBe(limit);
+  });
+
+  it.each([
+    [{ GATEHOUSE_TRUST_PROXY: "yes" }, "GATEHOUSE_TRUST_PROXY must be true or false"],
+    [{ GATEHOUSE_API_RATE_LIMIT: "-1" }, "GATEHOUSE_API_RATE_LIMIT must be 0 (off) or more"],
+    [{ GATEHOUSE_API_RATE_LIMIT: "12.5" }, "GATEHOUSE_API_RATE_LIMIT must be a whole number"],
+    [{ GATEHOUSE_API_RATE_LIMIT: "lots" }, "GATEHOUSE_API_RATE_LIMIT must be a number"],
+  ])("refuses %j", async (extra, message) => {
+    clean();
+    const env = await load(extra);
+    expect(() => env()).toThrow(message);
+  });
+});

@@ -40,6 +40,12 @@ const ZEnv = z
     // Set by `npm start` on the demo database: a background job feeds the demo's rollouts simulated live metrics.
     GATEHOUSE_DEMO_SIMULATOR: optional(z.enum(["true", "false", "1", "0"], "GATEHOUSE_DEMO_SIMULATOR must be true or false")).transform((v) => v === "true" || v === "1"),
     GATEHOUSE_ROLLOUT_TICK_SECONDS: optional(z.coerce.number({ error: "GATEHOUSE_ROLLOUT_TICK_SECONDS must be a number of seconds" }).min(1, "GATEHOUSE_ROLLOUT_TICK_SECONDS must be at least 1").max(3_600)).transform((v) => v ?? 10),
+    // Behind a load balancer: the client's address is the right-most X-Forwarded-For entry instead of the socket's
+    // peer (scripts/lib/server.mjs reads it too). Set it only when that proxy sets the header, or clients could
+    // choose the address the sign-in limits count (docs/rate-limits.md).
+    GATEHOUSE_TRUST_PROXY: optional(z.enum(["true", "false", "1", "0"], "GATEHOUSE_TRUST_PROXY must be true or false")).transform((v) => v === "true" || v === "1"),
+    // REST requests a minute per API token (and per user for browser sessions), per instance; 0 turns the default off.
+    GATEHOUSE_API_RATE_LIMIT: optional(z.coerce.number({ error: "GATEHOUSE_API_RATE_LIMIT must be a number of requests a minute" }).int("GATEHOUSE_API_RATE_LIMIT must be a whole number of requests a minute").min(0, "GATEHOUSE_API_RATE_LIMIT must be 0 (off) or more").max(1_000_000, "GATEHOUSE_API_RATE_LIMIT must be at most 1,000,000")).transform((v) => v ?? 1_200),
   })
   .superRefine((e, ctx) => {
     const oidc = [e.OIDC_ISSUER, e.OIDC_CLIENT_ID, e.OIDC_CLIENT_SECRET];

@@ -19,9 +19,10 @@ import { tickRollouts } from "@/lib/rollouts/tick";
 const HELP = `Usage: npm run gatehouse -- <command> [options]
 
 Commands:
-  token create --name <name> (--user <email> | --scope <scope>...)
+  token create --name <name> (--user <email> | --scope <scope>...) [--rate-limit <requests a minute>]
                       Create an API token. Prints it alone on the last line; it is never shown again.
                       Scopes: registry:read registry:write promotions:request metrics:write serving:read aliases:rollback policies:write
+                      --rate-limit gives it its own REST rate limit instead of GATEHOUSE_API_RATE_LIMIT.
   token list          List active tokens (never their secrets).
   token revoke <id>   Revoke a token at once.
   user create --email <email> --name <name> [--role <role>[@<team>]...]
@@ -76,16 +77,20 @@ async function main(argv: string[]): Promise<number> {
       role: { type: "string", multiple: true },
       slug: { type: "string" },
       now: { type: "string" },
+      "rate-limit": { type: "string" },
     },
   });
   const command = `${group} ${verb ?? ""}`.trim();
   switch (command) {
     case "token create": {
+      // NaN for "abc", which the schema refuses with its message like any other bad input.
+      const rateLimitPerMinute = values["rate-limit"] === undefined ? undefined : Number(values["rate-limit"]);
       const input = values.user
-        ? { name: values.name ?? "", kind: "user" as const, userEmail: values.user, scopes: [] }
-        : { name: values.name ?? "", kind: "service" as const, scopes: (values.scope ?? []) as never[] };
+        ? { name: values.name ?? "", kind: "user" as const, userEmail: values.user, scopes: [], rateLimitPerMinute }
+        : { name: values.name ?? "", kind: "service" as const, scopes: (values.scope ?? []) as never[], rateLimitPerMinute };
       const { token, secret } = await createToken({ actor: cli, input });
-      console.error(`Created ${token.kind} token "${token.name}" (${token.id})${token.scopes.length ? ` with scopes ${token.scopes.join(", ")}` : ` acting as ${token.user?.email}`}.`);
+      const limit = token.rateLimitPerMinute === null ? "" : `, limited to ${token.rateLimitPerMinute} requests a minute`;
+      console.error(`Created ${token.kind} token "${token.name}" (${token.id})${token.scopes.length ? ` with scopes ${token.scopes.join(", ")}` : ` acting as ${token.user?.email}`}${limit}.`);
       console.error("Copy it now; it is not shown again:");
       console.log(secret);
       return 0;
@@ -93,7 +98,7 @@ async function main(argv: string[]): Promise<number> {
     case "token list": {
       const page = await listTokens({ actor: cli, limit: 200 });
       for (const t of page.items) {
-        console.log([t.id, t.prefix + "…", t.name, t.kind === "user" ? `user ${t.user?.email}` : t.scopes.join(","), `last used ${t.lastUsedAt ?? "never"}`].join("\t"));
+        console.log([t.id, t.prefix + "…", t.name, t.kind === "user" ? `user ${t.user?.email}` : t.scopes.join(","), t.rateLimitPerMinute === null ? "default rate limit" : `${t.rateLimitPerMinute}/min`, `last used ${t.lastUsedAt ?? "never"}`].join("\t"));
       }
       if (page.items.length === 0) console.log("No active tokens.");
       return 0;

@@ -63,6 +63,8 @@ try {
     });
     // The webhook tests' receivers listen on 127.0.0.1, which webhooks may reach only with this setting.
     process.env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE = "true";
+    // The rate-limit tests act from made-up client addresses through X-Forwarded-For, as a load balancer would send.
+    process.env.GATEHOUSE_TRUST_PROXY = "true";
     server = await startServer({ port, hostname: "127.0.0.1" });
     log(`test server on ${process.env.NEXTAUTH_URL}`);
     await stage("API and browser tests (playwright)", () =>

@@ -4,6 +4,7 @@ import { SignInForm } from "@/components/auth/sign-in-form";
 import { Card } from "@/components/ui/layout";
 import { getSessionActor } from "@/lib/auth/actor";
 import { env } from "@/lib/env";
+import { lockoutMessage } from "@/lib/ratelimit/sign-in-message";
 
 export const metadata: Metadata = { title: "Sign in" };
 
@@ -20,7 +21,7 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
   if (await getSessionActor().catch(() => null)) redirect("/");
   const e = env();
   const notice = params.signedOut ? "You have signed out." : params.invited ? "Your password is set. Sign in with your email and new password." : undefined;
-  const error = params.error ? (ERRORS[params.error] ?? "Sign-in failed; try again.") : undefined;
+  const error = params.error ? (lockoutMessage(params.error) ?? ERRORS[params.error] ?? "Sign-in failed; try again.") : undefined;
   return (
     <div className="mx-auto max-w-md pt-6">
       <h1 className="mb-2 text-2xl font-semibold tracking-tight">Sign in to Gatehouse</h1>

@@ -9,6 +9,7 @@ import { FormMessage, fieldError } from "@/components/ui/form-message";
 import { Alert } from "@/components/ui/layout";
 import { useFormAction } from "@/components/ui/use-form-action";
 import { SCOPES } from "@/lib/auth/permissions";
+import { rateLimitLabel } from "@/lib/ratelimit/words";
 
 const SCOPE_HELP: Record<(typeof SCOPES)[number], string> = {
   "registry:read": "read models, versions and promotions",
@@ -42,7 +43,7 @@ function ShownOnce({ name, secret }: { name: string; secret: string }) {
   );
 }
 
-export function CreateTokenForm() {
+export function CreateTokenForm({ defaultRateLimit }: { defaultRateLimit: number | null }) {
   const { state, pending, onSubmit, ref } = useFormAction(createTokenAction);
   const [kind, setKind] = useState<"service" | "user">("service");
   const scopesError = fieldError(state, "scopes");
@@ -82,6 +83,16 @@ export function CreateTokenForm() {
             )}
           </fieldset>
         )}
+        <TextField
+          label="Rate limit (requests a minute)"
+          name="rateLimitPerMinute"
+          type="number"
+          inputMode="numeric"
+          min={1}
+          step={1}
+          hint={`Leave empty for the default: ${rateLimitLabel(defaultRateLimit)}.`}
+          error={fieldError(state, "rateLimitPerMinute")}
+        />
         <SubmitButton pending={pending} pendingLabel="Creating…">Create token</SubmitButton>
       </form>
     </div>

@@ -6,6 +6,7 @@ import { Alert } from "@/components/ui/layout";
 import { SubmitButton } from "@/components/ui/button";
 import { TextField } from "@/components/ui/field";
 import { buttonStyles } from "@/components/ui/styles";
+import { lockoutMessage } from "@/lib/ratelimit/sign-in-message";
 
 /**
  * Only paths on this site are followed after sign-in, so a crafted link cannot bounce a user elsewhere
@@ -39,7 +40,8 @@ export function SignInForm({ callbackUrl, oidcName, notice, initialError }: { ca
     const res = await signIn("credentials", { email, password, redirect: false });
     if (!res || res.error) {
       setPending(false);
-      setError(res?.status === 401 || res?.error === "CredentialsSignin" ? "That email and password do not match an active account." : "Sign-in failed; try again.");
+      // A lockout is refused with 401 too: its code says so, and for how long.
+      setError(lockoutMessage(res?.error) ?? (res?.status === 401 || res?.error === "CredentialsSignin" ? "That email and password do not match an active account." : "Sign-in failed; try again."));
       return;
     }
     // A full navigation, so the whole shell (header, roles) renders for the signed-in user from the server.

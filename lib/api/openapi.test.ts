@@ -35,6 +35,15 @@ describe("the OpenAPI document", () => {
     expect(variants).toHaveLength(9);
   });
 
+  it("says which operations may answer 429 and a token's own rate limit (docs/rate-limits.md)", () => {
+    type Op = { responses: Record<string, { headers?: Record<string, unknown> }>; requestBody?: { content: { "application/json": { schema: { properties: Record<string, unknown> } } } } };
+    const ops = doc.paths as unknown as Record<string, Record<string, Op>>;
+    expect(Object.keys(ops["/api/v1/models"].get.responses["429"].headers ?? {})).toContain("Retry-After");
+    expect(ops["/api/v1/health"].get.responses).not.toHaveProperty("429");
+    expect(ops["/api/v1/tokens"].post.requestBody!.content["application/json"].schema.properties).toHaveProperty("rateLimitPerMinute");
+    expect(doc.components.schemas.ApiToken.properties).toHaveProperty("rateLimitPerMinute");
+  });
+
   it("documents every REST route and method there is, and nothing that is not there", () => {
     const documented = Object.entries(doc.paths).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`)).sort();
     const served = routes(path.join(import.meta.dirname, "../../app/api/v1")).flatMap((r) => r.methods.map((m) => `${m} ${r.path}`)).sort();

@@ -113,8 +113,16 @@ const OPERATIONS: Operation[] = [
   { method: "delete", path: "/api/v1/users/{id}/roles/{grantId}", summary: "Revoke a role", permission: "roles.manage", query: ZReasonInput },
   { method: "get", path: "/api/v1/teams", summary: "List teams", permission: "registry.read" },
   { method: "post", path: "/api/v1/teams", summary: "Create a team", permission: "teams.manage", body: ZCreateTeamInput, status: 201 },
-  { method: "get", path: "/api/v1/tokens", summary: "List API tokens (never their secrets)", permission: "tokens.manage", query: ZListQuery },
-  { method: "post", path: "/api/v1/tokens", summary: "Create an API token (shown once)", permission: "tokens.manage", body: ZCreateTokenInput, status: 201 },
+  { method: "get", path: "/api/v1/tokens", summary: "List API tokens (never their secrets)", permission: "tokens.manage", query: ZListQuery, response: page("ApiToken") },
+  {
+    method: "post",
+    path: "/api/v1/tokens",
+    summary: "Create an API token (shown once), optionally with its own rate limit (rateLimitPerMinute)",
+    permission: "tokens.manage",
+    body: ZCreateTokenInput,
+    status: 201,
+    response: { allOf: [ref("ApiToken"), { type: "object", required: ["token"], properties: { token: { type: "string", description: "The token itself, shown this once" } } }] },
+  },
   { method: "delete", path: "/api/v1/tokens/{id}", summary: "Revoke an API token", permission: "tokens.manage", query: ZReasonInput },
   { method: "get", path: "/api/v1/webhooks", summary: "List webhook endpoints (never their secrets; cursor)", permission: "webhooks.manage", query: ZPageQuery },
   { method: "post", path: "/api/v1/webhooks", summary: "Register a webhook endpoint: 201 with its signing secret, shown this once", permission: "webhooks.manage", body: ZCreateWebhookInput, status: 201 },
@@ -163,6 +171,35 @@ const ErrorSchema = {
       },
     },
   },
+};
+
+const ApiTokenSchema = {
+  type: "object",
+  required: ["id", "name", "kind", "user", "scopes", "prefix", "createdAt", "lastUsedAt", "revokedAt", "rateLimitPerMinute"],
+  properties: {
+    id: { type: "string" },
+    name: { type: "string" },
+    kind: { type: "string", enum: ["user", "service"] },
+    user: { type: ["object", "null"], properties: { id: { type: "string" }, email: { type: "string" } } },
+    scopes: { type: "array", items: { type: "string" } },
+    prefix: { type: "string", description: "The token's first characters, to tell tokens apart" },
+    createdAt: { type: "string", format: "date-time" },
+    lastUsedAt: { type: ["string", "null"], format: "date-time" },
+    revokedAt: { type: ["string", "null"], format: "date-time" },
+    rateLimitPerMinute: { type: ["integer", "null"], description: "Its own REST requests a minute; null: the server's default (GATEHOUSE_API_RATE_LIMIT)" },
+  },
+};
+
+/** Every authenticated operation may answer 429 once its caller is over the rate limit (docs/rate-limits.md). */
+const RateLimitedResponse = {
+  description: "Too many requests from this token (or this user's browser sessions): wait Retry-After seconds",
+  headers: {
+    "Retry-After": { description: "Whole seconds until a request is allowed again (at least 1)", schema: { type: "integer", minimum: 1 } },
+    "RateLimit-Limit": { description: "Requests allowed a minute", schema: { type: "integer" } },
+    "RateLimit-Remaining": { description: "Requests left now (0)", schema: { type: "integer" } },
+    "RateLimit-Reset": { description: "Seconds until the full allowance is back", schema: { type: "integer" } },
+  },
+  content: { "application/json": { schema: ErrorSchema } },
 };
 
 const ReleaseMemberSchema = {
@@ -244,6 +281,7 @@ export function openApiDocument() {
         ...Object.fromEntries(Object.entries(op.errors ?? {}).map(([status, description]) => [status, { description, content: { "application/json": { schema: ErrorSchema } } }])),
         ...(op.path.endsWith("/aliases/{alias}") && op.method === "get" ? { "304": { description: "Not modified (If-None-Match matched the ETag)" } } : {}),
         "413": { description: "Body over 1 MB", content: { "application/json": { schema: ErrorSchema } } },
+        ...(permission === "public" ? {} : { "429": RateLimitedResponse }),
       },
     };
   }
@@ -255,7 +293,7 @@ export function openApiDocument() {
         bearer: { type: "http", scheme: "bearer", description: "An API token (ghk_…)" },
         session: { type: "apiKey", in: "cookie", name: "next-auth.session-token" },
       },
-      schemas: { Error: ErrorSchema, Release: ReleaseSchema, ReleaseMember: ReleaseMemberSchema, ReleaseView: ReleaseViewSchema, RuleCheck: RuleCheckSchema },
+      schemas: { Error: ErrorSchema, ApiToken: ApiTokenSchema, Release: ReleaseSchema, ReleaseMember: ReleaseMemberSchema, ReleaseView: ReleaseViewSchema, RuleCheck: RuleCheckSchema },
     },
     paths,
   };

@@ -2,9 +2,10 @@ import "server-only";
 import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import { ZodError, type ZodType } from "zod";
-import { authenticateRequest } from "@/lib/auth/actor";
+import { authenticatePrincipal, type Principal } from "@/lib/auth/actor";
 import { requirePermission } from "@/lib/auth/require";
 import type { Actor, Permission } from "@/lib/auth/permissions";
+import { apiRateLimitFor, checkApiRateLimit, rateLimitHeaders } from "@/lib/ratelimit/api-limiter";
 import { fromDatabaseError } from "./db-errors";
 import { AppError, badRequest, type ErrorDetail, forbidden, isDatabaseUnavailable, reportDatabaseUnavailable, unauthorized, unavailable } from "./errors";
 
@@ -91,22 +92,52 @@ export class Reply {
   ) {}
 }
 
-function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request) => Promise<A>, handler: Handler<B, Q, A>) {
+/** Response headers gathered before the handler runs (the rate limit's), added to whatever the request gets. */
+type Extra = { headers: Record<string, string> };
+
+function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request, extra: Extra) => Promise<A>, handler: Handler<B, Q, A>) {
   return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
+    const extra: Extra = { headers: {} };
+    let response: Response;
     try {
-      const actor = await authenticate(request);
+      const actor = await authenticate(request, extra);
       const rawParams = (await context?.params) ?? {};
       const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")]));
       const query = opts.query ? opts.query.parse(Object.fromEntries(new URL(request.url).searchParams)) : (undefined as Q);
       const body = opts.body ? opts.body.parse(await readBody(request, opts.maxBodyBytes ?? MAX_BODY_BYTES)) : (undefined as B);
       const result = await handler({ actor, body, query, params, request });
-      if (result instanceof Response) return result;
-      if (result instanceof Reply) return NextResponse.json(result.data, { status: result.status, headers: result.headers });
-      return NextResponse.json(result);
+      if (result instanceof Response) response = result;
+      else if (result instanceof Reply) response = NextResponse.json(result.data, { status: result.status, headers: result.headers });
+      else response = NextResponse.json(result);
     } catch (err) {
-      return errorResponse(err);
+      response = errorResponse(err);
     }
+    for (const [name, value] of Object.entries(extra.headers)) {
+      try {
+        response.headers.set(name, value);
+      } catch {
+        // A handler's own Response may carry immutable headers; the limit still held, only its headers are missing.
+      }
+    }
+    return response;
   };
+}
+
+/**
+ * Counts the request against its caller's rate limit (lib/ratelimit/api-limiter.ts): the token's own, else
+ * GATEHOUSE_API_RATE_LIMIT; browser sessions count per user. Refused with 429 and Retry-After when over it.
+ */
+function applyRateLimit(principal: Principal, extra: Extra) {
+  const { actor } = principal;
+  const key = actor.kind === "user" ? (actor.tokenId ? `token:${actor.tokenId}` : `user:${actor.userId}`) : actor.kind === "service" ? `token:${actor.tokenId}` : null;
+  const perMinute = key === null ? null : apiRateLimitFor(principal.rateLimitPerMinute);
+  if (key === null || perMinute === null) return;
+  const check = checkApiRateLimit({ key, perMinute });
+  extra.headers = rateLimitHeaders(check);
+  if (!check.allowed) {
+    const who = actor.kind === "user" && !actor.tokenId ? "this user" : "this token";
+    throw new AppError(429, "rate_limited", `Too many requests: ${who} may make ${perMinute.toLocaleString("en-US")} a minute; try again in ${check.retryAfterSeconds} s.`);
+  }
 }
 
 /**
@@ -127,11 +158,13 @@ function refuseCrossSite(request: Request) {
 export function withApi<B = undefined, Q = undefined>(opts: Options<B, Q>, handler: Handler<B, Q, Actor>) {
   return wrap(
     opts,
-    async (request) => {
+    async (request, extra) => {
       refuseCrossSite(request);
-      const actor = await authenticateRequest(request);
-      if (!actor) throw unauthorized();
-      return opts.permission ? requirePermission(actor, opts.permission) : actor;
+      const principal = await authenticatePrincipal(request);
+      if (!principal) throw unauthorized();
+      // Before the permission check: a caller hammering routes it may not use is still counted.
+      applyRateLimit(principal, extra);
+      return opts.permission ? requirePermission(principal.actor, opts.permission) : principal.actor;
     },
     handler,
   );

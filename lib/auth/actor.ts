@@ -24,7 +24,10 @@ export async function loadUserActor(userId: string, sessionVersion?: number): Pr
   };
 }
 
-export async function actorFromToken(token: string): Promise<Actor | null> {
+/** Who a request is, and its API token's own rate limit (null: the default; always null for a browser session). */
+export type Principal = { actor: Actor; rateLimitPerMinute: number | null };
+
+async function principalFromToken(token: string): Promise<Principal | null> {
   if (!looksLikeToken(token)) return null;
   const row = await db.apiToken.findUnique({ where: { hash: hashToken(token) } });
   if (!row || row.revokedAt) return null;
@@ -39,7 +42,11 @@ export async function actorFromToken(token: string): Promise<Actor | null> {
     // Usage bookkeeping, not a governed change: no audit event.
     await db.apiToken.update({ where: { id: row.id }, data: { lastUsedAt: new Date() } });
   }
-  return actor;
+  return actor && { actor, rateLimitPerMinute: row.rateLimitPerMinute };
+}
+
+export async function actorFromToken(token: string): Promise<Actor | null> {
+  return (await principalFromToken(token))?.actor ?? null;
 }
 
 /** The browser session's actor, once per request. */
@@ -52,13 +59,19 @@ export const getSessionActor = cache(async (): Promise<Actor | null> => {
 
 /** For route handlers: a Bearer token if one is sent, else the browser session. */
 export async function authenticateRequest(request: Request): Promise<Actor | null> {
+  return (await authenticatePrincipal(request))?.actor ?? null;
+}
+
+/** As authenticateRequest, with the token's own rate limit for lib/api/with-api.ts. */
+export async function authenticatePrincipal(request: Request): Promise<Principal | null> {
   const header = request.headers.get("authorization");
   if (header) {
     const m = /^Bearer\s+(\S+)$/i.exec(header.trim());
     if (!m) return null;
-    return actorFromToken(m[1]);
+    return principalFromToken(m[1]);
   }
-  return getSessionActor();
+  const actor = await getSessionActor();
+  return actor && { actor, rateLimitPerMinute: null };
 }
 
 /**

@@ -2,6 +2,8 @@ import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
+import { CLIENT_IP_HEADER } from "@/lib/ratelimit/client-ip.mjs";
+import { lockedErrorCode } from "@/lib/ratelimit/sign-in-message";
 import { findOidcUser, signInWithOidc, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
@@ -51,10 +53,16 @@ export const authOptions: NextAuthOptions = {
       CredentialsProvider({
         name: "Email and password",
         credentials: { email: { label: "Email", type: "email" }, password: { label: "Password", type: "password" } },
-        async authorize(credentials) {
+        async authorize(credentials, req) {
           if (!credentials?.email || !credentials.password) return null;
-          const user = await signInWithPassword({ email: credentials.email, password: credentials.password });
-          return user && { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+          // Set by Gatehouse's own server over anything the client sent (lib/ratelimit/client-ip.mjs).
+          const ip = req?.headers?.[CLIENT_IP_HEADER];
+          const result = await signInWithPassword({ email: credentials.email, password: credentials.password, ip: typeof ip === "string" ? ip : null });
+          // next-auth hands a thrown error's message to the sign-in form as its error code (sign-in-message.ts).
+          if (!result.ok && result.retryAt) throw new Error(lockedErrorCode((result.retryAt.getTime() - Date.now()) / 1000));
+          if (!result.ok) return null;
+          const { user } = result;
+          return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
         },
       }),
       ...oidcProvider(),

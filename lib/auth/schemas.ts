@@ -68,6 +68,13 @@ export const ZCreateTokenInput = z
     kind: z.enum(["user", "service"], { message: "Kind must be user or service" }),
     userEmail: ZEmail.optional(),
     scopes: z.array(z.enum(SCOPES, { message: `Scopes are ${SCOPES.join(", ")}` })).default([]),
+    // Its own REST rate limit in requests a minute; absent or null: the server's default (GATEHOUSE_API_RATE_LIMIT).
+    rateLimitPerMinute: z.coerce
+      .number({ error: "Enter a number of requests a minute" })
+      .int("Enter a whole number of requests a minute")
+      .min(1, "Allow at least 1 request a minute")
+      .max(1_000_000, "Use at most 1,000,000 requests a minute")
+      .nullish(),
     reason: ZReason,
   })
   .superRefine((t, ctx) => {

@@ -1,6 +1,8 @@
 import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, transaction } from "@/lib/db";
+import { reserveSignInAttempt, signInSucceeded } from "@/lib/ratelimit/sign-in-limiter";
+import { accountBackoffMs, type Throttle } from "@/lib/ratelimit/sign-in-policy";
 import { rolesFromGroups, type RoleMapping } from "./oidc-roles";
 import type { Actor } from "./permissions";
 import { ZEmail } from "./schemas";
@@ -8,16 +10,37 @@ import { checkPassword } from "./secrets";
 
 type SignedIn = { id: string; email: string; name: string; sessionVersion: number };
 
-/** Checks an email and password; records the sign-in. Null for a wrong pair or a deactivated user. */
-export async function signInWithPassword(opts: { email: string; password: string }): Promise<SignedIn | null> {
+export type PasswordSignIn = { ok: true; user: SignedIn } | { ok: false; retryAt?: Date };
+
+// The sign-in limiter's lockout entries are written by no one in particular: the attempt is anonymous.
+const limiter: Actor = { kind: "system", label: "sign-in limiter" };
+
+/**
+ * Checks an email and password under the sign-in limits (lib/ratelimit/sign-in-policy.ts) and records the sign-in.
+ * Not ok for a wrong pair, an unknown email or a deactivated user alike, all counted as failures; with `retryAt`
+ * when the account or the address `ip` must wait, in which case the password is not even checked.
+ */
+export async function signInWithPassword(opts: { email: string; password: string; ip?: string | null; now?: Date }): Promise<PasswordSignIn> {
+  const now = opts.now ?? new Date();
   const parsed = ZEmail.safeParse(opts.email);
-  if (!parsed.success || opts.password.length > 1_000) return null;
-  const email = parsed.data;
-  const user = await db.user.findUnique({ where: { email } });
+  if (opts.password.length > 1_000) return { ok: false };
+  const email = parsed.success ? parsed.data : null;
+  const attempt = await reserveSignInAttempt({ email, ip: opts.ip, now });
+  if (!attempt.allowed) return { ok: false, retryAt: attempt.retryAt };
+  const user = email === null ? null : await db.user.findUnique({ where: { email } });
   const ok = await checkPassword(opts.password, user?.passwordHash ?? null);
-  if (!user || !ok || !user.active) return null;
+  if (!user || !ok || !user.active) {
+    // Not awaited: the answer must take as long for an unknown email as for a real account.
+    if (user && attempt.lockoutStarts) {
+      const written = recordLockout(user, attempt.reserved.account!, opts.ip ?? null, now);
+      lockoutsInFlight.add(written);
+      void written.finally(() => lockoutsInFlight.delete(written));
+    }
+    return { ok: false };
+  }
   await transaction(async (tx) => {
-    await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: new Date() } });
+    await signInSucceeded(tx, attempt);
+    await tx.user.update({ where: { id: user.id }, data: { lastSignInAt: now } });
     await recordAuditEvent(tx, {
       actor: { kind: "user", userId: user.id, label: user.email, name: user.name, grants: [] },
       action: "user.sign-in",
@@ -25,7 +48,33 @@ export async function signInWithPassword(opts: { email: string; password: string
       after: { method: "password" },
     });
   });
-  return { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion };
+  return { ok: true, user: { id: user.id, email: user.email, name: user.name, sessionVersion: user.sessionVersion } };
+}
+
+const lockoutsInFlight = new Set<Promise<void>>();
+
+/** Resolves once the lockout audit events already begun are written (tests wait for them). */
+export async function lockoutAuditsWritten(): Promise<void> {
+  await Promise.all([...lockoutsInFlight]);
+}
+
+/** An existing account's first lockout of a streak goes on the audit trail: someone may be guessing its password. */
+async function recordLockout(user: { id: string; email: string }, streak: Throttle, ip: string | null, now: Date): Promise<void> {
+  const until = new Date(now.getTime() + accountBackoffMs(streak.failures));
+  try {
+    await transaction(
+      (tx) =>
+        recordAuditEvent(tx, {
+          actor: limiter,
+          action: "user.sign-in-locked",
+          target: { type: "user", id: user.id },
+          after: { email: user.email, failures: streak.failures, lockedUntil: until.toISOString(), ip },
+        }),
+      { changesServing: () => false },
+    );
+  } catch (err) {
+    console.error(`[gatehouse] could not audit the sign-in lockout of ${user.email}: ${err instanceof Error ? err.message : String(err)}`);
+  }
 }
 
 /**

@@ -18,6 +18,8 @@ export type TokenView = {
   createdAt: string;
   lastUsedAt: string | null;
   revokedAt: string | null;
+  /** Its own requests a minute; null: the server's default. */
+  rateLimitPerMinute: number | null;
 };
 
 type TokenRow = Awaited<ReturnType<typeof db.apiToken.findFirstOrThrow<{ include: { user: true } }>>>;
@@ -33,6 +35,7 @@ function toView(t: TokenRow): TokenView {
     createdAt: t.createdAt.toISOString(),
     lastUsedAt: t.lastUsedAt?.toISOString() ?? null,
     revokedAt: t.revokedAt?.toISOString() ?? null,
+    rateLimitPerMinute: t.rateLimitPerMinute,
   };
 }
 
@@ -61,7 +64,7 @@ export async function createToken(opts: { actor: Actor | null; input: TCreateTok
       userId = user.id;
     }
     const row = await tx.apiToken.create({
-      data: { name: input.name, kind: input.kind, userId, scopes: input.scopes, prefix: tokenDisplayPrefix(secret), hash: hashToken(secret) },
+      data: { name: input.name, kind: input.kind, userId, scopes: input.scopes, rateLimitPerMinute: input.rateLimitPerMinute ?? null, prefix: tokenDisplayPrefix(secret), hash: hashToken(secret) },
       include: { user: true },
     });
     const token = toView(row);
@@ -69,7 +72,7 @@ export async function createToken(opts: { actor: Actor | null; input: TCreateTok
       actor,
       action: "token.create",
       target: { type: "token", id: row.id },
-      after: { name: token.name, kind: token.kind, user: token.user?.email ?? null, scopes: token.scopes, prefix: token.prefix },
+      after: { name: token.name, kind: token.kind, user: token.user?.email ?? null, scopes: token.scopes, prefix: token.prefix, rateLimitPerMinute: token.rateLimitPerMinute },
       reason: input.reason,
     });
     return { token, secret };

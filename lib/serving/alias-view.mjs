@@ -28,7 +28,7 @@ export function etagMatches(header, etag) {
  * Audited actions that cannot change an alias answer or who may read it; other instances need not drop their
  * snapshot for them. Anything not listed (including actions added later) invalidates, to stay safe by default.
  */
-export const ACTIONS_SERVING_IGNORES = ["user.sign-in", "user.sign-out", "report.add", "version.register", "model.create", "team.create", "token.create", "user.invite", "user.create"];
+export const ACTIONS_SERVING_IGNORES = ["user.sign-in", "user.sign-out", "report.add", "version.register", "model.create", "team.create", "token.create", "user.invite", "user.create", "user.sign-in-locked"];
 
 /** Channel on which every committed change is announced, so every instance drops what it cached. */
 export const CHANGES_CHANNEL = "gatehouse_changes";

@@ -1,6 +1,7 @@
 // Gatehouse's HTTP server: Next.js in this process, behind a plain Node listener so that serving lookups can be
 // answered before Next's request handling (see CONVENTIONS.md, "The serving hot path").
 import http from "node:http";
+import { CLIENT_IP_HEADER, clientIp, trustProxyFrom } from "../../lib/ratelimit/client-ip.mjs";
 import { answerUnavailable, answersWhileDown, createDatabaseWatch } from "./database-watch.mjs";
 import { createServing } from "./serving.mjs";
 import { log, root } from "./setup.mjs";
@@ -21,8 +22,12 @@ export async function startServer({ port, hostname }) {
         res.end(JSON.stringify({ error: { code: "internal_error", message: "Something went wrong on our side." } }));
       }
     });
+  // Rate limits: the client's address, worked out here once and passed on in a header of ours (lib/ratelimit/client-ip.mjs).
+  const trustProxy = trustProxyFrom(process.env.GATEHOUSE_TRUST_PROXY);
   const server = http.createServer((req, res) => {
     if (database?.down && !answersWhileDown(req.url)) return void answerUnavailable(req, res);
+    // Always set, so a client cannot choose the value by sending the header itself.
+    req.headers[CLIENT_IP_HEADER] = clientIp({ remoteAddress: req.socket.remoteAddress, forwardedFor: req.headers["x-forwarded-for"], trustProxy });
     if (!serving) return void toNext(req, res);
     serving.handle(req, res).then((answered) => {
       if (!answered) void toNext(req, res);

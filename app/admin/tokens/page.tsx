@@ -6,6 +6,8 @@ import { Time } from "@/components/ui/time";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { ZListQuery } from "@/lib/auth/schemas";
 import { listTokens } from "@/lib/auth/tokens";
+import { defaultApiRateLimit } from "@/lib/ratelimit/api-limiter";
+import { rateLimitLabel } from "@/lib/ratelimit/words";
 
 export const metadata: Metadata = { title: "API tokens" };
 
@@ -15,6 +17,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
   const params = ZListQuery.safeParse({ ...(await searchParams), limit: 25 });
   const query = params.success ? params.data : { cursor: undefined, limit: 25 };
   const page = await listTokens({ actor: gate.actor, cursor: query.cursor, limit: query.limit });
+  const defaultRateLimit = defaultApiRateLimit();
   return (
     <>
       <PageHeader
@@ -26,7 +29,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
           {page.items.length === 0 ? (
             <EmptyState title="No active tokens">Create one for each pipeline or service, so each can be revoked on its own.</EmptyState>
           ) : (
-            <Table caption="Active API tokens" head={["Token", "Acts as", "Created", "Last used", ""]}>
+            <Table caption="Active API tokens" head={["Token", "Acts as", "Rate limit", "Created", "Last used", ""]}>
               {page.items.map((t) => (
                 <tr key={t.id}>
                   <td className={cell}>
@@ -45,6 +48,13 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
                     )}
                   </td>
                   <td className={cell}>
+                    {t.rateLimitPerMinute === null ? (
+                      <span className="text-slate-700 dark:text-slate-300">{rateLimitLabel(defaultRateLimit)} (default)</span>
+                    ) : (
+                      <span>{rateLimitLabel(t.rateLimitPerMinute)}</span>
+                    )}
+                  </td>
+                  <td className={cell}>
                     <Time value={t.createdAt} />
                   </td>
                   <td className={cell}>
@@ -60,7 +70,7 @@ export default async function TokensPage({ searchParams }: { searchParams: Promi
           <Pagination basePath="/admin/tokens" params={{}} nextCursor={page.nextCursor} hasPrevious={Boolean(query.cursor)} />
         </div>
         <Card title="Create a token">
-          <CreateTokenForm />
+          <CreateTokenForm defaultRateLimit={defaultRateLimit} />
         </Card>
       </div>
     </>
