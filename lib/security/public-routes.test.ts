@@ -1,3 +1,5 @@
+import { readFileSync } from "node:fs";
+import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { PUBLIC_ACTIONS, PUBLIC_ROUTES, isPublicPage, routeRegExp } from "./public-routes";
 
@@ -35,4 +37,11 @@ describe("routeRegExp", () => {
 
 it("every public route and action says why it is public", () => {
   for (const entry of [...PUBLIC_ROUTES, ...PUBLIC_ACTIONS]) expect(entry.reason.length).toBeGreaterThan(20);
+});
+
+it("docs/security.md lists every public route and action with its reason", () => {
+  const doc = readFileSync(path.join(__dirname, "../../docs/security.md"), "utf8");
+  for (const r of PUBLIC_ROUTES) expect(doc).toContain(`| \`${r.route}\``);
+  for (const a of PUBLIC_ACTIONS) expect(doc).toContain(`| \`${a.name}\` (\`${a.file}\`)`);
+  for (const entry of [...PUBLIC_ROUTES, ...PUBLIC_ACTIONS]) expect(doc).toContain(entry.reason);
 });
