@@ -135,7 +135,6 @@ function workerPath(worker: string): string {
 const isPublicAction = (a: Action) => PUBLIC_ACTIONS.some((p) => p.file === a.file && p.name === a.name);
 
 // React's own encoder for action arguments, the one the browser uses (Next ships a Node build of it).
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { encodeReply } = require("next/dist/compiled/react-server-dom-webpack/client.node") as { encodeReply: (args: unknown[]) => Promise<string | FormData> };
 
 /** What the probe aims at: things that exist, so an action that ran would visibly change them. */

@@ -68,10 +68,10 @@ test("no CSP violations on sign-in, the overview, a model, a rollout's charts, t
   };
 
   await page.goto("/signin");
-  // The theme script is inline: it runs only with the nonce, and it is what makes the page dark before paint.
-  await expect(page.locator("html")).toHaveClass(/dark/);
   await expect(page.getByRole("button", { name: /Test IdP/ })).toBeVisible();
   await expectClean("sign-in");
+  // The theme script is inline: it runs only with the nonce, and it is what makes the page dark before paint.
+  await expect(page.locator("html")).toHaveClass(/dark/);
 
   await signIn(page, demoUser("lead"));
   await expectClean("overview");
