@@ -241,7 +241,8 @@ test.describe("server actions without a session", () => {
     for (const action of actions) {
       for (const url of open) {
         // x-action-forwarded claims another worker already forwarded it: Next must still not run a foreign action here.
-        for (const extra of [{}, { "x-action-forwarded": "1" }] as Record<string, string>[]) {
+        // (Next logs each refusal with a stack trace, so this variant is tried on one page only.)
+        for (const extra of (url === "/signin" ? [{}, { "x-action-forwarded": "1" }] : [{}]) as Record<string, string>[]) {
           const res = await postAction(request, baseURL!, url, action, argsFor(action, v), extra);
           const label = `${action.name} posted to ${url}${"x-action-forwarded" in extra ? " (claiming to be forwarded)" : ""}: ${res.status()} ${res.headers()["content-type"]}`;
           expect(res.status(), label).toBeLessThan(500);
