@@ -31,7 +31,10 @@ async function stage(name, fn) {
 
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
 
-/** Copies what this process writes to stdout and stderr into `file` (synchronously, so a reader sees it at once) until the returned function is called. */
+/**
+ * Copies what this process writes to stdout and stderr into `file` until the returned function is called; written
+ * synchronously, so a test reading the file sees every line already written.
+ */
 function captureOutput(file) {
   mkdirSync(path.dirname(file), { recursive: true });
   const fd = openSync(file, "w");
@@ -48,6 +51,7 @@ function captureOutput(file) {
     closeSync(fd);
   };
 }
+
 let database;
 let server;
 let idp;
