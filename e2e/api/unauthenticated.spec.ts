@@ -204,7 +204,7 @@ test.describe("server actions without a session", () => {
     const user = await (await admin.post("/api/v1/users", { data: { email: `${marker}@example.com`, name: "Probe victim", password: PASSWORD, roles: [{ role: "viewer" }] } })).json();
     const token = await (await admin.post("/api/v1/tokens", { data: { name: marker, kind: "service", scopes: ["registry:read"] } })).json();
     const webhookUrl = "http://127.0.0.1:9/probe";
-    const webhook = await (await admin.post("/api/v1/webhooks", { data: { url: webhookUrl, events: ["promotion.applied"], description: marker } })).json();
+    const webhook = await (await admin.post("/api/v1/webhooks", { data: { url: webhookUrl, events: ["review.required"], description: marker } })).json();
     const { name: model } = await createModel(engineer);
     for (let i = 0; i < 2; i++) expect((await engineer.post(`/api/v1/models/${model}/versions`, { data: versionBody() })).status()).toBe(201);
     expect((await engineer.put(`/api/v1/models/${model}/aliases/probe`, { data: { version: 1 } })).status()).toBe(200);
@@ -262,7 +262,10 @@ test.describe("server actions without a session", () => {
     expect(tokens.find((t) => t.id === v.tokenId)?.revokedAt).toBeNull();
     expect(tokens.map((t) => t.name)).not.toContain(`${v.marker}-new`);
     const webhook = await (await admin.get(`/api/v1/webhooks/${v.webhookId}`)).json();
-    expect(webhook).toMatchObject({ enabled: true, description: v.marker, events: ["promotion.applied"], deliveryCounts: { pending: 0, delivered: 0, failed: 0 } });
+    expect(webhook).toMatchObject({ enabled: true, description: v.marker, events: ["review.required"] });
+    // Other tests' emergency promotions may reach it; a test event could only come from the probe.
+    const deliveries = (await (await admin.get(`/api/v1/webhooks/${v.webhookId}/deliveries?limit=100`)).json()).items as { event: string }[];
+    expect(deliveries.filter((d) => d.event === "webhook.test")).toEqual([]);
     expect(JSON.stringify((await (await admin.get("/api/v1/webhooks?limit=200")).json()).items)).not.toContain(`${v.marker}-new`);
     expect((await (await admin.get(`/api/v1/models/${v.model}/aliases/${v.alias}`)).json()).version).toBe(1);
     expect((await (await admin.get(`/api/v1/promotions?model=${v.model}`)).json()).items).toEqual([]);
