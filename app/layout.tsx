@@ -1,4 +1,5 @@
 import type { Metadata } from "next";
+import { headers } from "next/headers";
 import type { ReactNode } from "react";
 import { Header } from "@/components/shell/header";
 import { Providers } from "@/components/shell/providers";
@@ -21,10 +22,11 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
   const me = actor ? await describeActor(actor) : null;
   // The bell's first number; it polls for changes after that. A failed count must not take the page down.
   const unread = actor?.kind === "user" ? await unreadCount({ actor }).then((r) => r.unread, () => 0) : null;
+  const nonce = (await headers()).get("x-nonce") ?? undefined;
   return (
     <html lang="en" suppressHydrationWarning>
       <head>
-        <ThemeScript />
+        <ThemeScript nonce={nonce} />
       </head>
       <body className="min-h-screen">
         <Providers>

@@ -1,6 +1,7 @@
 // `npm test`: the same set-up as `npm start`, on a throw-away database, then unit, API and browser tests.
 // Arguments pick stages: `npm test -- unit`, `npm test -- e2e`, `npm test -- ops`, or Playwright/Vitest filters
 // after `--`. The ops stage (e2e/ops) starts its own PostgreSQL and server processes: several instances, outages, crashes.
+import { closeSync, mkdirSync, openSync, writeSync } from "node:fs";
 import path from "node:path";
 import { ensureInstalled, log, root } from "./lib/setup.mjs";
 
@@ -29,6 +30,28 @@ async function stage(name, fn) {
 }
 
 const bin = (pkg, file) => path.join(root, "node_modules", pkg, file);
+
+/**
+ * Copies what this process writes to stdout and stderr into `file` until the returned function is called; written
+ * synchronously, so a test reading the file sees every line already written.
+ */
+function captureOutput(file) {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, "w");
+  const originals = [process.stdout, process.stderr].map((stream) => {
+    const write = stream.write;
+    stream.write = function (chunk, encoding, callback) {
+      writeSync(fd, typeof chunk === "string" ? Buffer.from(chunk, typeof encoding === "string" ? encoding : "utf8") : chunk);
+      return write.call(stream, chunk, encoding, callback);
+    };
+    return [stream, write];
+  });
+  return () => {
+    for (const [stream, write] of originals) stream.write = write;
+    closeSync(fd);
+  };
+}
+
 let database;
 let server;
 let idp;
@@ -65,13 +88,18 @@ try {
     process.env.GATEHOUSE_WEBHOOKS_ALLOW_PRIVATE = "true";
     // The rate-limit tests act from made-up client addresses through X-Forwarded-For, as a load balancer would send.
     process.env.GATEHOUSE_TRUST_PROXY = "true";
+    // Server log capture (e2e/api/secrets.spec.ts greps it for secrets): everything this process writes while the
+    // in-process server runs the e2e stage is copied to a file whose path the tests get.
+    const serverLog = path.join(root, ".data", "test-server.log");
+    const stopCapture = captureOutput(serverLog);
     server = await startServer({ port, hostname: "127.0.0.1" });
     log(`test server on ${process.env.NEXTAUTH_URL}`);
     await stage("API and browser tests (playwright)", () =>
       runAsync(process.execPath, [bin("@playwright/test", "cli.js"), "test", "--project=api", "--project=browser", ...extra], {
-        env: { GATEHOUSE_TEST_URL: process.env.NEXTAUTH_URL, CHROMIUM_PATH: chromium ?? "" },
+        env: { GATEHOUSE_TEST_URL: process.env.NEXTAUTH_URL, CHROMIUM_PATH: chromium ?? "", GATEHOUSE_TEST_SERVER_LOG: serverLog },
       }),
     );
+    stopCapture();
   }
   if (all || stages.has("ops")) {
     ensureBuilt();

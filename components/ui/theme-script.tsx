@@ -16,6 +16,7 @@ const script = `(() => {
   window.addEventListener("gatehouse-theme", apply);
 })();`;
 
-export function ThemeScript() {
-  return <script dangerouslySetInnerHTML={{ __html: script }} />;
+/** `nonce`: this response's CSP nonce (proxy.ts); an inline script runs only with it. */
+export function ThemeScript({ nonce }: { nonce?: string }) {
+  return <script nonce={nonce} dangerouslySetInnerHTML={{ __html: script }} />;
 }

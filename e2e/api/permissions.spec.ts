@@ -1,8 +1,12 @@
 import { expect, test, type APIRequestContext } from "@playwright/test";
 import { demoUser, expectError, sessionFor, tokenClient, unique } from "../support/api";
+import { stagingReadyModel } from "../support/registry";
 
 // Every permission that has an endpoint today, allowed for a role that holds it and refused for one that does not.
-// (lib/auth/permissions.test.ts checks the whole table, role by role.)
+// (lib/auth/permissions.test.ts checks the whole table, role by role.) Checked where their feature is tested:
+// registry.write and aliases.set in registry.spec, promotions.request/decide/review and aliases.rollback in
+// promotions.spec, rollouts.control in rollouts.spec, metrics.write in metrics.spec, audit.export in audit-trail.spec,
+// policies.manage in policy.spec, serving.read in serving.spec; without credentials, unauthenticated.spec.
 test.describe("permissions over HTTP", () => {
   let admin: APIRequestContext;
   let engineer: APIRequestContext;
@@ -45,6 +49,17 @@ test.describe("permissions over HTTP", () => {
     expect((await admin.get("/api/v1/webhooks")).status()).toBe(200);
     const body = await expectError(await auditor.get("/api/v1/webhooks"), 403, "forbidden");
     expect(body.error.message).toContain("webhooks.manage");
+  });
+
+  test("promotions.cancel-any: an admin cancels an engineer's request, the team's ML Lead may not", async () => {
+    const name = await stagingReadyModel({ engineer, admin, policy: "stages:\n  staging:\n    approvals:\n      quorum: [{ role: ml-lead }]\n", comment: "one ML Lead for staging" });
+    const asked = await engineer.post("/api/v1/promotions", { data: { model: name, version: 1, stage: "staging", justification: "Retrained on November data; AUC is up." } });
+    expect(asked.status(), await asked.text()).toBe(201);
+    const { id } = await asked.json();
+    await expectError(await lead.post(`/api/v1/promotions/${id}/cancel`, { data: { comment: "Cancelling someone else's request." } }), 403, "forbidden");
+    const cancelled = await admin.post(`/api/v1/promotions/${id}/cancel`, { data: { comment: "Superseded by the December retrain." } });
+    expect(cancelled.status(), await cancelled.text()).toBe(200);
+    expect((await cancelled.json()).status).toBe("cancelled");
   });
 
   test("audit.read: auditor verifies the chain, engineer is refused", async () => {

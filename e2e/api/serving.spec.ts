@@ -84,6 +84,27 @@ test.describe("serving alias lookups", () => {
     await Promise.all([bogus.dispose(), underScoped.dispose(), risk.dispose()]);
   });
 
+  test("alias and routing lookups need serving:read (or a read scope): none 401, another scope 403, on the fast path and in Next", async ({ baseURL, playwright }) => {
+    const paths = [`/api/v1/models/${model}/aliases/champion_test`, `/api/v1/models/${model}/routing`];
+    const anonymous = await playwright.request.newContext({ baseURL });
+    const metrics = await (await admin.post("/api/v1/tokens", { data: { name: unique("metrics-only"), kind: "service", scopes: ["metrics:write"] } })).json();
+    const other = await tokenClient(baseURL!, metrics.token);
+    for (const path of paths) {
+      await expectError(await anonymous.get(path), 401, "unauthenticated");
+      await expectError(await other.get(path), 403, "forbidden");
+      const fast = await serving.get(path);
+      expect(fast.status(), path).toBe(200);
+      expect(fast.headers()["x-gatehouse-served-by"], path).toBe("snapshot");
+      // The fast path answers GET only: HEAD reaches the Next route, which must agree on who may read.
+      for (const [client, status] of [[serving, 200], [other, 403], [anonymous, 401]] as const) {
+        const res = await client.head(path);
+        expect(res.status(), `HEAD ${path}`).toBe(status);
+        expect(res.headers()["x-gatehouse-served-by"]).toBeUndefined();
+      }
+    }
+    await Promise.all([anonymous.dispose(), other.dispose()]);
+  });
+
   test("a revoked token stops working on the very next lookup", async ({ baseURL }) => {
     const t = await (await admin.post("/api/v1/tokens", { data: { name: unique("short-lived"), kind: "service", scopes: ["serving:read"] } })).json();
     const client = await tokenClient(baseURL!, t.token);

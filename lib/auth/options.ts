@@ -4,6 +4,7 @@ import CredentialsProvider from "next-auth/providers/credentials";
 import { env } from "@/lib/env";
 import { CLIENT_IP_HEADER } from "@/lib/ratelimit/client-ip.mjs";
 import { lockedErrorCode } from "@/lib/ratelimit/sign-in-message";
+import { sessionCookiePolicy } from "@/lib/security/cookies";
 import { findOidcUser, signInWithOidc, signInWithPassword } from "./sign-in";
 
 declare module "next-auth" {
@@ -47,6 +48,15 @@ export const authOptions: NextAuthOptions = {
     return env().NEXTAUTH_SECRET;
   },
   session: { strategy: "jwt", maxAge: 12 * 60 * 60 },
+  // Stated rather than left to next-auth's defaults: httpOnly and sameSite=lax always, secure (and `__Secure-`/`__Host-`
+  // names for all of next-auth's cookies) when the public URL is https. lib/security/cookies.ts says why.
+  get useSecureCookies() {
+    return sessionCookiePolicy(env().NEXTAUTH_URL).secure;
+  },
+  get cookies() {
+    const { name, options } = sessionCookiePolicy(env().NEXTAUTH_URL);
+    return { sessionToken: { name, options } };
+  },
   pages: { signIn: "/signin", error: "/signin" },
   get providers() {
     return [

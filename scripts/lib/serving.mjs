@@ -117,7 +117,8 @@ export async function createServing({ connectionString, log = () => {} }) {
       const entry = (await snapshot()).get(match[3] ? `${match[1]}${ROUTING}` : `${match[1]}\0${match[2]}`);
       if (!entry || (p.teams !== null && !p.teams.has(entry.teamId))) return false;
       recordUse(p.tokenId);
-      const headers = { etag: entry.etag, "cache-control": "no-cache", "x-gatehouse-served-by": "snapshot" };
+      // nosniff, as on every Next response (lib/security/headers.ts): a browser must never read this JSON as a page.
+      const headers = { etag: entry.etag, "cache-control": "no-cache", "x-content-type-options": "nosniff", "x-gatehouse-served-by": "snapshot" };
       if (etagMatches(req.headers["if-none-match"], entry.etag)) {
         res.writeHead(304, headers);
         res.end();
