@@ -97,7 +97,7 @@ function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request) => Promis
     try {
       const actor = await authenticate(request);
       const rawParams = (await context?.params) ?? {};
-      const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")]));
+      const params = refuseUnstorable(Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")])));
       const query = opts.query ? opts.query.parse(refuseUnstorable(Object.fromEntries(new URL(request.url).searchParams))) : (undefined as Q);
       const body = opts.body ? opts.body.parse(refuseUnstorable(await readBody(request, opts.maxBodyBytes ?? MAX_BODY_BYTES))) : (undefined as B);
       const result = await handler({ actor, body, query, params, request });
