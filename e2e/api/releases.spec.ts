@@ -160,7 +160,7 @@ test.describe("release API", () => {
     const twice = await expectError(await create(as.engineer, body(encoder, ranker, { members: [{ model: encoder, version: 2, stage: "staging" }, { model: encoder, version: 2, stage: "staging" }] })), 400, "invalid_input");
     expect(twice.error.details).toEqual([{ path: "members.1.model", message: expect.stringContaining("already member 1") }]);
     const unknownKey = await expectError(await create(as.engineer, body(encoder, ranker, { rules: [{ model: ranker, requires: encoder, versions: ">=2", needs: "encoder" }] })), 400, "invalid_input");
-    expect(unknownKey.error.details).toEqual(expect.arrayContaining([{ path: "rules.0", message: expect.stringContaining('Unknown key "needs"') }]));
+    expect(unknownKey.error.details).toEqual(expect.arrayContaining([{ path: "rules.0.needs", message: expect.stringContaining('Unknown key "needs"') }]));
     const range = await expectError(await create(as.engineer, body(encoder, ranker, { rules: [{ model: ranker, requires: encoder, versions: "newest" }] })), 400, "invalid_input");
     expect(range.error.details).toEqual([{ path: "rules.0.versions", message: expect.stringContaining("a version range") }]);
     const outsider = await expectError(await create(as.engineer, body(encoder, ranker, { rules: [{ model: "somebody-else", requires: encoder, versions: ">=2" }] })), 400, "invalid_input");

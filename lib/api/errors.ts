@@ -1,3 +1,5 @@
+import { STORABLE_MESSAGE, storable } from "@/lib/text";
+
 /** Where a problem is: a field path, and for documents such as policies the line and column too. */
 export type ErrorDetail = { path: string; message: string; line?: number; column?: number };
 
@@ -49,4 +51,39 @@ const UNAVAILABLE_MESSAGE =
  */
 export function reportDatabaseUnavailable(): void {
   (globalThis as { [k: symbol]: { report?: () => void } | undefined })[Symbol.for("gatehouse.database")]?.report?.();
+}
+
+/**
+ * Refuses, with its path, the first string or object key in a parsed body or query that PostgreSQL cannot store
+ * (NUL bytes, lone UTF-16 surrogates): one rule for every field of every endpoint, before any schema sees the input,
+ * so no field can forget it and reach the database. Returns the input. Iterative: bodies may nest thousands deep.
+ */
+export function refuseUnstorable<T>(input: T): T {
+  type At = { key: string | number; parent: At | null } | null;
+  const pathOf = (at: At) => {
+    const keys: (string | number)[] = [];
+    for (let a = at; a; a = a.parent) keys.unshift(a.key);
+    return keys.map((k) => (k === "" ? '""' : String(k))).join(".") || "(body)";
+  };
+  const refuse = (at: At) => {
+    const path = pathOf(at);
+    return badRequest(`Invalid input: ${path}: ${STORABLE_MESSAGE}`, [{ path, message: STORABLE_MESSAGE }]);
+  };
+  const stack: [unknown, At][] = [[input, null]];
+  while (stack.length) {
+    const [value, at] = stack.pop()!;
+    if (typeof value === "string") {
+      if (!storable(value)) throw refuse(at);
+    } else if (Array.isArray(value)) {
+      for (let i = value.length - 1; i >= 0; i--) stack.push([value[i], { key: i, parent: at }]);
+    } else if (value !== null && typeof value === "object") {
+      const entries = Object.entries(value);
+      for (let i = entries.length - 1; i >= 0; i--) {
+        const here = { key: entries[i][0], parent: at };
+        if (!storable(entries[i][0])) throw refuse(here);
+        stack.push([entries[i][1], here]);
+      }
+    }
+  }
+  return input;
 }

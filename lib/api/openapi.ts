@@ -19,7 +19,7 @@ import pkg from "@/package.json";
  * The OpenAPI 3.1 document, generated from the same zod schemas the route handlers validate with, so the two
  * cannot drift apart. Served at /api/v1/openapi.json.
  */
-type Operation = {
+export type Operation = {
   method: "get" | "post" | "put" | "patch" | "delete";
   path: string;
   summary: string;
@@ -43,7 +43,8 @@ function page(name: string) {
   return { type: "object", required: ["items", "nextCursor"], properties: { items: { type: "array", items: ref(name) }, nextCursor: { type: ["string", "null"] } } };
 }
 
-const OPERATIONS: Operation[] = [
+/** Every endpoint with its schemas: the document below, and the fuzz tests (e2e/api/fuzz.spec.ts), are made from it. */
+export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/health", summary: "Database reachable, migrations current, version", permission: "public" },
   { method: "get", path: "/api/v1/me", summary: "Who the caller is, with roles, scopes and permissions" },
   // Notifications: the caller's own, so people only (a user session or user-bound token); service tokens get 403.
@@ -155,7 +156,7 @@ const OPERATIONS: Operation[] = [
   { method: "post", path: "/api/v1/incidents/{id}/resolve", summary: "Resolve an incident, with a comment", permission: "rollouts.control", body: ZIncidentActionInput },
 ];
 
-const jsonSchema = (schema: ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
+export const jsonSchema = (schema: ZodType) => z.toJSONSchema(schema, { io: "input", unrepresentable: "any", target: "draft-2020-12" });
 
 const ErrorSchema = {
   type: "object",

@@ -7,12 +7,14 @@ import { requirePermission } from "@/lib/auth/require";
 import type { Actor, Permission } from "@/lib/auth/permissions";
 import { apiRateLimitFor, checkApiRateLimit, rateLimitHeaders } from "@/lib/ratelimit/api-limiter";
 import { fromDatabaseError } from "./db-errors";
-import { AppError, badRequest, type ErrorDetail, forbidden, isDatabaseUnavailable, reportDatabaseUnavailable, unauthorized, unavailable } from "./errors";
+import { AppError, badRequest, type ErrorDetail, forbidden, isDatabaseUnavailable, refuseUnstorable, reportDatabaseUnavailable, unauthorized, unavailable } from "./errors";
 
 export type ErrorBody = { error: { code: string; message: string; details?: ErrorDetail[]; requestId?: string } };
 
 export function zodDetails(err: ZodError): { path: string; message: string }[] {
-  return err.issues.map((i) => ({ path: i.path.map(String).join(".") || "(body)", message: i.message }));
+  const at = (path: PropertyKey[]) => path.map(String).join(".") || "(body)";
+  // An unknown field is named by its own path, not its parent's.
+  return err.issues.flatMap((i) => (i.code === "unrecognized_keys" ? i.keys.map((k) => ({ path: at([...i.path, k]), message: i.message })) : [{ path: at(i.path), message: i.message }]));
 }
 
 /** Turns any thrown value into the JSON error users get: never a stack trace, never a bare 500 for bad input. */
@@ -102,9 +104,9 @@ function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request, extra: Ex
     try {
       const actor = await authenticate(request, extra);
       const rawParams = (await context?.params) ?? {};
-      const params = Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")]));
-      const query = opts.query ? opts.query.parse(Object.fromEntries(new URL(request.url).searchParams)) : (undefined as Q);
-      const body = opts.body ? opts.body.parse(await readBody(request, opts.maxBodyBytes ?? MAX_BODY_BYTES)) : (undefined as B);
+      const params = refuseUnstorable(Object.fromEntries(Object.entries(rawParams).map(([k, v]) => [k, Array.isArray(v) ? v.join("/") : (v ?? "")])));
+      const query = opts.query ? opts.query.parse(refuseUnstorable(Object.fromEntries(new URL(request.url).searchParams))) : (undefined as Q);
+      const body = opts.body ? opts.body.parse(refuseUnstorable(await readBody(request, opts.maxBodyBytes ?? MAX_BODY_BYTES))) : (undefined as B);
       const result = await handler({ actor, body, query, params, request });
       if (result instanceof Response) response = result;
       else if (result instanceof Reply) response = NextResponse.json(result.data, { status: result.status, headers: result.headers });

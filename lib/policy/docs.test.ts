@@ -5,6 +5,7 @@ import { CREDIT_RISK_POLICY, FRAUD_DETECTOR_POLICY } from "@/prisma/demo-policie
 import { BUILT_IN_DEFAULT_POLICY } from "./defaults";
 import { mergePolicies, validateDefaultPolicy, validateModelPolicy } from "./merge";
 import { parsePolicy } from "./parse";
+import { MAX_POLICY_ALIASES, MAX_POLICY_CHARS, MAX_POLICY_DEPTH, MAX_POLICY_VALUES } from "./limits";
 import { GATE_TYPES } from "./schema";
 
 const doc = readFileSync(path.join(process.cwd(), "docs", "policy.md"), "utf8");
@@ -32,5 +33,12 @@ describe("docs/policy.md", () => {
       expect(validateModelPolicy(def.document, m.document, m.source)).toEqual([]);
       expect(mergePolicies(def.document, m.document).notes).toEqual([]);
     }
+  });
+
+  it("states the limits the parser enforces", () => {
+    expect(doc).toContain(`| Size | At most ${MAX_POLICY_CHARS.toLocaleString("en")} characters.`);
+    expect(doc).toContain(`| Nesting | At most ${MAX_POLICY_DEPTH} levels`);
+    expect(doc).toContain(`| Aliases | At most ${MAX_POLICY_ALIASES} aliases`);
+    expect(doc).toContain(`| Values | At most ${MAX_POLICY_VALUES.toLocaleString("en")} values`);
   });
 });

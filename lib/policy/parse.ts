@@ -1,12 +1,13 @@
 import { LineCounter, isMap, isPair, isScalar, isSeq, parseDocument, type Document, type Node } from "yaml";
 import type { z } from "zod";
+import { MAX_POLICY_ALIASES, MAX_POLICY_CHARS, MAX_POLICY_VALUES, TOO_DEEP_MESSAGE, checkStructure, isStackOverflow, scanDepth } from "./limits";
 import { ZPolicyDocument, type PolicyDocument } from "./schema";
 
 /** One problem in a policy text, where an editor can point at it (1-based line and column). */
 export type PolicyError = { path: string; line: number; column: number; message: string };
 export type ParsedPolicy = { ok: true; document: PolicyDocument; errors: []; source: PolicySource } | { ok: false; document: null; errors: PolicyError[]; source: PolicySource | null };
 
-export const MAX_POLICY_CHARS = 100_000;
+export { MAX_POLICY_CHARS };
 
 /** The parsed YAML with its positions, so later checks (merging, mandatory gates) can point at lines too. */
 export class PolicySource {
@@ -63,11 +64,24 @@ export function formatPath(path: readonly PropertyKey[]): string {
 
 /** Parses and validates a policy text: every problem with its path, line and column, or the document. */
 export function parsePolicy(text: string): ParsedPolicy {
-  if (text.length > MAX_POLICY_CHARS) return { ok: false, document: null, source: null, errors: [{ path: "(document)", line: 1, column: 1, message: `A policy is at most ${MAX_POLICY_CHARS} characters` }] };
+  const refuse = (error: PolicyError): ParsedPolicy => ({ ok: false, document: null, source: null, errors: [error] });
+  if (text.length > MAX_POLICY_CHARS) return refuse({ path: "(document)", line: 1, column: 1, message: `A policy is at most ${MAX_POLICY_CHARS.toLocaleString("en")} characters (this one has ${text.length.toLocaleString("en")})` });
   const lines = new LineCounter();
+  const at = (offset: number) => {
+    const { line, col } = lines.linePos(offset);
+    return { line, column: col };
+  };
+  // Brackets nested thousands deep would take the recursive parser to its stack limit: refuse them first.
+  const deep = scanDepth(text);
+  if (deep) {
+    const before = text.slice(0, deep.offset).split("\n");
+    return refuse({ path: "(document)", line: before.length, column: before.at(-1)!.length + 1, message: deep.message });
+  }
   const doc = parseDocument(text, { lineCounter: lines, uniqueKeys: true, prettyErrors: false, strict: true });
   const source = new PolicySource(doc, lines);
   if (doc.errors.length) {
+    const overflow = doc.errors.find((e) => isStackOverflow(e.message));
+    if (overflow) return refuse({ path: "(document)", ...at(overflow.pos[0]), message: TOO_DEEP_MESSAGE });
     return {
       ok: false,
       document: null,
@@ -78,11 +92,15 @@ export function parsePolicy(text: string): ParsedPolicy {
       }),
     };
   }
+  const structure = checkStructure(doc);
+  if (structure) return refuse({ path: formatPath(structure.path), ...at(structure.offset), message: structure.message });
   let value: unknown;
   try {
-    value = doc.toJS({ maxAliasCount: 100 }) ?? {};
+    // checkStructure has bounded the aliases and what they expand to; yaml's own measure stays on as a second guard.
+    value = doc.toJS({ maxAliasCount: MAX_POLICY_VALUES }) ?? {};
   } catch (e) {
-    return { ok: false, document: null, source: null, errors: [{ path: "(document)", line: 1, column: 1, message: e instanceof Error ? e.message : "The YAML could not be read" }] };
+    const message = e instanceof Error ? e.message : "The YAML could not be read";
+    return refuse({ path: "(document)", line: 1, column: 1, message: /resource exhaustion/.test(message) ? `Aliases expand this policy too far; use at most ${MAX_POLICY_ALIASES} aliases (*name)` : message });
   }
   if (typeof value !== "object" || value === null || Array.isArray(value)) return { ok: false, document: null, source, errors: [source.error([], "A policy is a YAML mapping of keys such as stages, freeze and protectedAliases")] };
   const result = ZPolicyDocument.safeParse(value);
@@ -92,6 +110,8 @@ export function parsePolicy(text: string): ParsedPolicy {
 }
 
 function yamlMessage(message: string): string {
+  // yaml's own wording names its API, which a policy author does not call.
+  if (/multiple documents/.test(message)) return 'A policy is one YAML document; remove the second "---" and what follows it';
   // yaml's messages end with a code frame when prettyErrors is on; keep the first line only.
   return message.split("\n")[0].replace(/ at line \d+, column \d+:?$/, "");
 }

@@ -1,9 +1,9 @@
 import { z } from "zod";
 import { requiredText } from "@/lib/text";
-import { MAX_POLICY_CHARS } from "./parse";
+import { MAX_POLICY_CHARS } from "./limits";
 
 /** API and form inputs for policies (the policy document's own schema is in schema.ts). */
-export const ZPolicyText = z.string({ error: "document is the policy's YAML text" }).max(MAX_POLICY_CHARS, `A policy is at most ${MAX_POLICY_CHARS} characters`);
+export const ZPolicyText = z.string({ error: "document is the policy's YAML text" }).max(MAX_POLICY_CHARS, `A policy is at most ${MAX_POLICY_CHARS.toLocaleString("en")} characters`);
 
 export const ZPutPolicyInput = z.object({
   document: ZPolicyText,
