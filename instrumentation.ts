@@ -28,7 +28,9 @@ export async function register() {
   const { tickRollouts, tickMs } = await import("@/lib/rollouts/tick");
   // The rollout scheduler: every instance tries each tick; scheduler_ticks lets exactly one of them run it.
   registerJob("rollout-scheduler", tickMs(), async (now) => {
-    const { failed } = await tickRollouts({ now });
+    const { rollouts, failed } = await tickRollouts({ now });
+    // What this instance's tick did (holding and waiting for a checkpoint, the usual cases, go unsaid): one line per step taken.
+    for (const r of rollouts) if (r.action !== "hold" && r.action !== "wait") console.log(`[gatehouse] rollout ${r.number}: ${r.action} (${r.reason})`);
     for (const f of failed) console.error(`[gatehouse] rollout ${f.id} could not be judged this tick: ${f.error}`);
   });
   const { env } = await import("@/lib/env");

@@ -42,6 +42,7 @@ export async function proxy(request: NextRequest) {
 
 export const config = {
   // Every page, the sign-in and invitation pages included. Not the API (route handlers answer 401 themselves; its
-  // headers come from next.config.ts) nor Next's own files and the icons.
-  matcher: ["/((?!api/|_next/|favicon\\.ico|.*\\.(?:png|svg|ico|txt)$).*)"],
+  // headers come from next.config.ts) nor Next's own files and the icons at the root. Only root-level files are
+  // exempt: a model may be named "x.png", and /models/x.png is a page like any other.
+  matcher: ["/((?!api/|_next/|favicon\\.ico$|[^/]+\\.(?:png|svg|ico|txt)$).*)"],
 };

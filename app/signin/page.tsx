@@ -13,6 +13,7 @@ const ERRORS: Record<string, string> = {
   OAuthCallback: "The single sign-on provider's answer could not be checked.",
   AccessDenied: "Your account is deactivated or has no email address. Ask a Gatehouse admin.",
   SessionRequired: "Sign in to continue.",
+  DatabaseUnavailable: "Gatehouse cannot reach its database right now; try again in a moment.",
 };
 
 export default async function SignInPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {

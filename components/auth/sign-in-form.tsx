@@ -41,7 +41,7 @@ export function SignInForm({ callbackUrl, oidcName, notice, initialError }: { ca
     if (!res || res.error) {
       setPending(false);
       // A lockout is refused with 401 too: its code says so, and for how long.
-      setError(lockoutMessage(res?.error) ?? (res?.status === 401 || res?.error === "CredentialsSignin" ? "That email and password do not match an active account." : "Sign-in failed; try again."));
+      setError(lockoutMessage(res?.error) ?? (res?.status === 401 || res?.error === "CredentialsSignin" ? "That email and password do not match an active account." : res?.error === "DatabaseUnavailable" ? "Gatehouse cannot reach its database right now; try again in a moment." : "Sign-in failed; try again."));
       return;
     }
     // A full navigation, so the whole shell (header, roles) renders for the signed-in user from the server.

@@ -21,6 +21,17 @@ function scriptSources(res: APIResponse) {
 }
 
 test.describe("security headers", () => {
+  test("a page whose path ends like a file still gets the page CSP (a model may be named x.png)", async ({ baseURL }) => {
+    const engineer = await sessionFor(baseURL!, demoUser("engineer"));
+    const { name } = await createModel(engineer, { name: `${unique("dotted")}.png` });
+    const res = await engineer.get(`/models/${name}`);
+    expect(res.status()).toBe(200);
+    expect(await res.text()).toContain(name);
+    expectBaseHeaders(res, name);
+    expect(scriptSources(res).nonce, `a nonce on /models/${name}`).toBeTruthy();
+    await engineer.dispose();
+  });
+
   test("pages: a CSP whose scripts need this response's nonce, framing refused, and every script carrying the nonce", async ({ baseURL }) => {
     const anonymous = await playwrightRequest.newContext({ baseURL });
     const viewer = await sessionFor(baseURL!, demoUser("viewer"));

@@ -136,7 +136,12 @@ test("two schedulers never advance a rollout twice", async ({ cluster }) => {
     const moves = await cluster.query("SELECT id FROM audit_events WHERE action = 'alias.set' AND target_id = $1", [`${models[i]}@staging`]);
     expect(moves).toHaveLength(1);
   }
-  // Both schedulers were running all along; each tick was claimed by one of them.
+  // Each step was taken by one instance's tick: every rollout's advances and completion appear once across both logs.
+  const steps = [a, b].map((i) => [...i.logs().matchAll(/\[gatehouse\] rollout (\d+): (\S+)/g)].map((m) => `${m[1]} ${m[2]}`));
+  console.log(`steps taken: ${steps[0].length} by A, ${steps[1].length} by B`);
+  const numbers = (await cluster.query<{ number: number }>("SELECT number FROM rollouts WHERE id = ANY($1)", [rollouts])).map((r) => r.number);
+  const taken = [...steps[0], ...steps[1]].filter((s) => numbers.includes(Number(s.split(" ")[0])));
+  expect(taken.sort()).toEqual(numbers.flatMap((n) => [`${n} advance`, `${n} advance`, `${n} advance`, `${n} complete`]).sort());
   for (const i of [a, b]) expect(i.logs()).not.toContain("could not be judged");
   expect((await (await admin.get("/api/v1/audit/verify")).json()).ok).toBe(true);
   await Promise.all([admin, engineer, lead].map((c) => c.dispose()));

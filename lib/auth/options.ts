@@ -1,6 +1,7 @@
 import "server-only";
 import type { NextAuthOptions } from "next-auth";
 import CredentialsProvider from "next-auth/providers/credentials";
+import { isDatabaseUnavailable, reportDatabaseUnavailable } from "@/lib/api/errors";
 import { env } from "@/lib/env";
 import { CLIENT_IP_HEADER } from "@/lib/ratelimit/client-ip.mjs";
 import { lockedErrorCode } from "@/lib/ratelimit/sign-in-message";
@@ -67,7 +68,15 @@ export const authOptions: NextAuthOptions = {
           if (!credentials?.email || !credentials.password) return null;
           // Set by Gatehouse's own server over anything the client sent (lib/ratelimit/client-ip.mjs).
           const ip = req?.headers?.[CLIENT_IP_HEADER];
-          const result = await signInWithPassword({ email: credentials.email, password: credentials.password, ip: typeof ip === "string" ? ip : null });
+          // next-auth puts a thrown error's message in the sign-in URL: never a database's own message (host, port).
+          const result = await signInWithPassword({ email: credentials.email, password: credentials.password, ip: typeof ip === "string" ? ip : null }).catch((err: unknown) => {
+            if (isDatabaseUnavailable(err)) {
+              reportDatabaseUnavailable();
+              throw new Error("DatabaseUnavailable");
+            }
+            console.error("[gatehouse] password sign-in failed", err);
+            throw new Error("SignInFailed");
+          });
           // next-auth hands a thrown error's message to the sign-in form as its error code (sign-in-message.ts).
           if (!result.ok && result.retryAt) throw new Error(lockedErrorCode((result.retryAt.getTime() - Date.now()) / 1000));
           if (!result.ok) return null;
