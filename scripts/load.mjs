@@ -17,7 +17,7 @@ const { countRows, verifyAuditChain } = await import("./lib/load/checks.mjs");
 const { Recorder } = await import("./lib/load/http.mjs");
 const { runIngest } = await import("./lib/load/ingest.mjs");
 const { runPeople } = await import("./lib/load/people.mjs");
-const { prepare, ROLLOUT_MODEL, TEAM } = await import("./lib/load/prepare.mjs");
+const { PEOPLE, prepare, ROLLOUT_MODEL, TEAM } = await import("./lib/load/prepare.mjs");
 const { figuresTable, fmtInt, ingestSustained, judgeRun, summarize, table } = await import("./lib/load/report.mjs");
 const { cpuSeconds, postmasterPid, seed, startDatabase, startServer } = await import("./lib/load/stack.mjs");
 
@@ -29,9 +29,11 @@ const number = (name, fallback) => {
 const SECONDS = number("GATEHOUSE_LOAD_SECONDS", 60);
 const PORT = number("GATEHOUSE_LOAD_PORT", 3150);
 const PG_PORT = number("GATEHOUSE_LOAD_PG_PORT", 54351);
-// 50 people acting every 2 s on average is ~25 actions/s: with ingest and serving it keeps both cores busy without
-// queueing pages for seconds (the README's load-test section has the measurements behind this choice).
-const THINK_MS = number("GATEHOUSE_LOAD_THINK_MS", 2_000);
+// One server process renders every page, answers the API and parses every metric batch on one thread: a page costs
+// it 20-50 ms of CPU, an API read ~7 ms, 20,000 points/s ~0.3 of a core. 50 people acting every 4 s on average
+// (~12 actions/s) keep that thread ~65% busy before serving lookups take the rest; every 2 s, they alone would
+// take ~70% and pages queue for seconds behind each other (README, "Load test").
+const THINK_MS = number("GATEHOUSE_LOAD_THINK_MS", 4_000);
 const TARGET_POINTS = 20_000;
 const BATCH = 2_000;
 const SERVING_CONNECTIONS = 4;
@@ -182,7 +184,7 @@ async function main() {
     table(
       ["figure", "value", ""],
       [
-        ["people", "50", `20 engineers, 12 ML Leads, 8 viewers, 5 auditors, 5 compliance officers; think time ${THINK_MS / 2}-${(THINK_MS * 3) / 2} ms`],
+        ["people", `${prepared.people.length}`, `${PEOPLE.map(([role, n]) => `${n} ${role}`).join(", ")}; think time ${THINK_MS / 2}-${(THINK_MS * 3) / 2} ms`],
         ["ingest target", `${fmtInt(TARGET_POINTS)} points/s`, `batches of ${fmtInt(BATCH)}, every ${(1000 * BATCH) / TARGET_POINTS} ms`],
         ["ingest offered", `${fmtInt(ingestFigures.offeredPerSecond)} points/s`, `${fmtInt(ingest.offeredBatches)} batches`],
         ["ingest acknowledged", `${fmtInt(ingestFigures.acknowledgedPerSecond)} points/s`, `within the run; ${fmtInt(ingest.ackedPoints)} points in all`],
