@@ -11,6 +11,7 @@ const { readFileSync } = await import("node:fs");
 const path = await import("node:path");
 const { performance } = await import("node:perf_hooks");
 const { Worker } = await import("node:worker_threads");
+const os = await import("node:os");
 const { ensureBuilt, ensurePrismaClient, root } = await import("./lib/setup.mjs");
 const { C, EXPECTED, ORDER } = await import("./lib/load/categories.mjs");
 const { countRows, verifyAuditChain } = await import("./lib/load/checks.mjs");
@@ -46,6 +47,7 @@ let database = null;
 let server = null;
 let worker = null;
 let cleaning = null;
+let interrupted = false;
 
 /** Takes down what this run started, once, whatever state it is in. */
 function cleanup() {
@@ -58,6 +60,7 @@ function cleanup() {
 }
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.once(signal, async () => {
+    interrupted = true;
     log(`${signal} during ${phase}: stopping the server and the database…`);
     await cleanup();
     process.exit(130);
@@ -109,14 +112,16 @@ async function main() {
     worker.once("message", resolve);
     worker.once("error", reject);
   });
+  const loadBefore = os.loadavg()[0];
   const started = performance.now();
   const stopAt = started + SECONDS * 1000;
   const [ingest, servingResult] = await Promise.all([
     runIngest({ base, token: prepared.metricsToken, model: ROLLOUT_MODEL, versions: prepared.rollout.versions, pointsPerSecond: TARGET_POINTS, batchSize: BATCH, stopAt, recorder }),
     serving,
-    runPeople({ people: prepared.people, models: prepared.models, rollout: prepared.rollout, recorder, stopAt, thinkMs: THINK_MS, counters }),
+    runPeople({ people: prepared.people, models: prepared.models, conflicts: prepared.conflicts, rollout: prepared.rollout, recorder, stopAt, thinkMs: THINK_MS, counters }),
   ]);
   const drained = (performance.now() - stopAt) / 1000;
+  const loadAfter = os.loadavg()[0];
   const cpu = {
     server: cpu0.server === null ? null : cpuSeconds(server.pid) - cpu0.server,
     postgres: cpu0.postgres ? cpuSeconds(pgPid, { withChildren: true }) - cpu0.postgres : null,
@@ -193,7 +198,8 @@ async function main() {
         ["serving lookups", `${fmtInt(lookups / SECONDS)}/s`, `${SERVING_CONNECTIONS} connections; ${fmtInt(servingResult.fromSnapshot)} answered by the snapshot, ${fmtInt(servingResult.fromNext)} by Next`],
         ["work acknowledged", `${counters.versions} versions`, `${counters.reports} reports, ${counters.requests} requests, ${counters.decisions} decisions (${counters.aliasMoves} applied approvals)`],
         ["deliberate conflicts", `${counters.conflictPairs} pairs`, `${counters.conflictOneAccepted} one accepted + one 409, ${counters.conflictBothAccepted} both accepted`],
-        ["CPU during the run", cores(cpu.server), `server; PostgreSQL ${cores(cpu.postgres)}; load generator ${cores(cpu.self)} (this machine: ${(await import("node:os")).availableParallelism()} cores)`],
+        ["CPU during the run", cores(cpu.server), `server; PostgreSQL ${cores(cpu.postgres)}; load generator ${cores(cpu.self)} (this machine: ${os.availableParallelism()} cores)`],
+        ["machine load average", `${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}`, "1-minute, before and after the run: well above the core count means other work shared the machine"],
       ],
     ),
   );
@@ -215,8 +221,11 @@ let status = 1;
 try {
   status = await main();
 } catch (err) {
-  log(`load test failed during ${phase}: ${err instanceof Error ? err.stack : String(err)}`);
-  if (server && !server.exited) log(`the server's log ends:\n${server.tail()}`);
+  // After Ctrl+C, requests fail because the server is going away: nothing to report.
+  if (!interrupted) {
+    log(`load test failed during ${phase}: ${err instanceof Error ? err.stack : String(err)}`);
+    if (server) log(`the server's log ends:\n${server.tail()}`);
+  }
 } finally {
   await cleanup();
 }

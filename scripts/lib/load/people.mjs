@@ -4,7 +4,7 @@
 // their inbox, sometimes two of them the same request at the same moment, on purpose.
 import { performance } from "node:perf_hooks";
 import { C, PAGES } from "./categories.mjs";
-import { registerReadyVersionRecorded } from "./prepare.mjs";
+import { registerReadyVersionRecorded, TEAM } from "./prepare.mjs";
 
 const COMMENTS = {
   approve: [
@@ -28,9 +28,9 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
  * Runs every person until `stopAt` (performance.now() time); resolves when each has finished what it was doing.
  * `thinkMs` is the mean pause between actions (uniform from half to one and a half times it).
  */
-export async function runPeople({ people, models, rollout, recorder, stopAt, thinkMs, counters }) {
+export async function runPeople({ people, models, conflicts, rollout, recorder, stopAt, thinkMs, counters }) {
   const leads = people.filter((p) => p.role === "ml-lead");
-  const world = { models, rollout, leads, counters, deciding: new Set() };
+  const world = { models, rollout, leads, counters, deciding: new Set(), reserved: [...conflicts], reservedIds: new Set(conflicts.map((c) => c.id)) };
   for (const p of people) {
     p.client.recorder = recorder;
     p.seen = new Set(); // static assets this browser has cached
@@ -88,7 +88,7 @@ async function browse(p, world) {
 async function apiRead(p, world) {
   const model = pick(world.models);
   const reads = [
-    `/api/v1/models?team=load&limit=20`,
+    `/api/v1/models?team=${TEAM}&limit=20`,
     `/api/v1/models/${model.name}`,
     `/api/v1/models/${model.name}/versions?limit=20`,
     `/api/v1/models/${model.name}/aliases`,
@@ -111,27 +111,34 @@ async function work(p, world) {
   if (res.status === 201) world.counters.requests += 1;
 }
 
-/** An ML Lead looks at what waits for them and decides one; now and then a second lead decides it at the same moment. */
+/**
+ * An ML Lead looks at what waits for them and decides one. The requests set aside for it, then now and then any
+ * other, are decided by a second lead at the same moment: one decision is accepted, the other gets a 409.
+ */
 async function decide(p, world) {
   const inbox = await p.client.send({ path: "/api/v1/promotions?status=awaiting-approval&limit=50", category: C.read });
   if (inbox.status !== 200) return;
-  const waiting = inbox.json().items.filter((i) => i.team === "load" && !world.deciding.has(i.id));
+  const reserved = world.reserved.shift();
+  if (reserved) return pair(p, reserved, world);
+  const waiting = inbox.json().items.filter((i) => i.team === TEAM && !world.deciding.has(i.id) && !world.reservedIds.has(i.id));
   if (waiting.length === 0) return;
   // The oldest few: leads working the same inbox pick the same requests now and then, and the later one gets a 409.
   const request = pick(waiting.slice(-3));
-  const decision = () => (Math.random() < 0.8 ? "approve" : "reject");
-  if (Math.random() < CONFLICT_SHARE) {
-    const other = pick(world.leads.filter((l) => l !== p));
-    world.deciding.add(request.id);
-    const [a, b] = await Promise.all([send(p, request, decision(), world), send(other, request, decision(), world)]);
-    world.deciding.delete(request.id);
-    const accepted = [a, b].filter((s) => s === 201).length;
-    world.counters.conflictPairs += 1;
-    if (accepted === 1 && [a, b].includes(409)) world.counters.conflictOneAccepted += 1;
-    if (accepted === 2) world.counters.conflictBothAccepted += 1;
-    return;
-  }
+  if (Math.random() < CONFLICT_SHARE) return pair(p, request, world);
   await send(p, request, decision(), world);
+}
+
+const decision = () => (Math.random() < 0.8 ? "approve" : "reject");
+
+async function pair(p, request, world) {
+  const other = pick(world.leads.filter((l) => l !== p));
+  world.deciding.add(request.id);
+  const [a, b] = await Promise.all([send(p, request, decision(), world), send(other, request, decision(), world)]);
+  world.deciding.delete(request.id);
+  const accepted = [a, b].filter((s) => s === 201).length;
+  world.counters.conflictPairs += 1;
+  if (accepted === 1 && [a, b].includes(409)) world.counters.conflictOneAccepted += 1;
+  if (accepted === 2) world.counters.conflictBothAccepted += 1;
 }
 
 async function send(p, request, decision, world) {

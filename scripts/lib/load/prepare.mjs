@@ -1,6 +1,7 @@
 // Everything the load needs, made over HTTP as the admin and the simulated people would: a team, 50 people with
 // roles in it, tokens for ingest and serving, one model per engineer whose staging needs one ML Lead's approval
-// (v1 already approved, so serving has aliases to look up), and a model with a canary rollout to ingest into.
+// (v1 already approved, so serving has aliases to look up), a few requests waiting for two leads at once, and a
+// model with a canary rollout to ingest into.
 import { randomBytes } from "node:crypto";
 import { C } from "./categories.mjs";
 import { createClient, CookieJar, signIn } from "./http.mjs";
@@ -8,6 +9,7 @@ import { createClient, CookieJar, signIn } from "./http.mjs";
 export const TEAM = "load";
 export const PASSWORD = "load-test-password-0123";
 export const ROLLOUT_MODEL = "load-rollout";
+const CONFLICT_MODELS = 4;
 
 /** Who the 50 simulated people are; engineers and ML Leads decide, the others only read. */
 export const PEOPLE = [
@@ -140,6 +142,18 @@ export async function prepare({ base, adminEmail, adminPassword, log }) {
     return { name, owner: e.email, latest: version };
   });
 
+  // Requests nobody else will touch, for the first pairs of leads deciding at the same moment: so the conflict is
+  // exercised however few decisions a slow machine gets through in the run.
+  const conflicts = await inBatches(Array.from({ length: CONFLICT_MODELS }, (_, i) => i), 4, async (i) => {
+    const e = engineers[i % engineers.length];
+    const name = `load-conflict-${i + 1}`;
+    await ok(await e.client.send({ method: "POST", path: "/api/v1/models", body: { name, team: TEAM, description: "Two ML Leads decide its request at the same moment." } }), 201, `creating ${name}`);
+    await ok(await policy(name, STAGING_ONE_LEAD), 200, `the policy of ${name}`);
+    const version = await registerReadyVersion(e.client, name);
+    const request = await ok(await e.client.send({ method: "POST", path: "/api/v1/promotions", body: { model: name, version, stage: "staging", justification: JUSTIFICATION } }), 201, `requesting ${name} v1`);
+    return { id: request.id, model: name };
+  });
+
   log("starting a canary rollout to ingest metrics into…");
   const owner = engineers[0].client;
   await ok(await owner.send({ method: "POST", path: "/api/v1/models", body: { name: ROLLOUT_MODEL, team: TEAM, description: "The model the load test's metrics go to." } }), 201, "creating the rollout model");
@@ -153,5 +167,5 @@ export async function prepare({ base, adminEmail, adminPassword, log }) {
   const rollouts = await ok(await owner.send({ path: `/api/v1/rollouts?model=${ROLLOUT_MODEL}` }), 200, "listing the rollout");
   const rollout = rollouts.items[0];
   admin.close();
-  return { people, models, rollout: { id: rollout.id, model: ROLLOUT_MODEL, versions: [1, 2] }, servingToken, metricsToken };
+  return { people, models, conflicts, rollout: { id: rollout.id, model: ROLLOUT_MODEL, versions: [1, 2] }, servingToken, metricsToken };
 }
