@@ -7,6 +7,7 @@ import { transaction, type Tx } from "@/lib/db";
 import { acceptedVersions, loadAcceptance, refusedItems } from "./accepted";
 import { pgArray, toMetricRows, type RawColumns, type RollupRow } from "./aggregate";
 import { ZIdempotencyKey, ZMetricBatchEnvelope } from "./schemas";
+import { createSlots } from "./slots";
 import { batchError, validateItems, type MetricItem } from "./validate";
 
 export type IngestResult = { accepted: number; replayed: boolean; model: string; counts: { points: number; windows: number; ratios: number } };
@@ -25,26 +26,38 @@ export async function ingestMetrics(opts: { actor: Actor | null; model: string; 
   const now = (opts.now ?? new Date()).getTime();
   const bodyHash = key ? (opts.bodyHash ?? createHash("sha256").update(JSON.stringify(opts.input)).digest("hex")) : "";
   // Metrics never change an alias or routing answer: the serving snapshot stays.
-  return transaction(
-    async (tx) => {
-      const model = await findModelForMetrics(tx, actor, opts.model);
-      const response: IngestResult = { accepted: items.length, replayed: false, model: model.name, counts: countKinds(items) };
-      if (key) {
-        const earlier = await claimKey(tx, model, key, bodyHash, response);
-        if (earlier) return earlier;
-      }
-      const acceptance = await loadAcceptance(tx, model);
-      const refused = refusedItems(items, acceptance, now);
-      if (refused.length) throw batchError(refused, items.length, 422);
-      const ids = acceptedVersions(acceptance);
-      const { raw: rows, rollups } = toMetricRows(items, (v) => ids.get(v)!);
-      await insertPoints(tx, model.id, rows);
-      await upsertRollups(tx, model.id, rollups);
-      return response;
-    },
-    { changesServing: () => false },
+  return storingSlots.run(() =>
+    transaction(
+      async (tx) => {
+        const model = await findModelForMetrics(tx, actor, opts.model);
+        const response: IngestResult = { accepted: items.length, replayed: false, model: model.name, counts: countKinds(items) };
+        if (key) {
+          const earlier = await claimKey(tx, model, key, bodyHash, response);
+          if (earlier) return earlier;
+        }
+        const acceptance = await loadAcceptance(tx, model);
+        const refused = refusedItems(items, acceptance, now);
+        if (refused.length) throw batchError(refused, items.length, 422);
+        const ids = acceptedVersions(acceptance);
+        const { raw: rows, rollups } = toMetricRows(items, (v) => ids.get(v)!);
+        await insertPoints(tx, model.id, rows);
+        await upsertRollups(tx, model.id, rollups);
+        return response;
+      },
+      { changesServing: () => false },
+    ),
   );
 }
+
+/**
+ * At most this many batches are stored at once per process; the others wait their turn holding no database
+ * connection. When batches arrive faster than the server can store them, they would otherwise hold every connection
+ * in the pool (10), and pages, reads and decisions waiting more than 5 s for one would answer 503: the load test
+ * (`npm run test:load`) showed exactly that on a CPU-starved server. Four are what `npm run bench:ingest` keeps in flight.
+ */
+export const MAX_BATCHES_STORED_AT_ONCE = 4;
+
+const storingSlots = createSlots(MAX_BATCHES_STORED_AT_ONCE);
 
 function idempotencyKey(value: string | null | undefined): string | null {
   if (value === null || value === undefined) return null;

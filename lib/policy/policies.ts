@@ -57,10 +57,30 @@ async function versionOf(client: Tx, scope: string, version: number | undefined,
   return { row, latest: latestNumber };
 }
 
+/**
+ * Stored policy texts, parsed, by their text: a stored version never changes, and parsing and checking its YAML
+ * takes milliseconds (the promotions page, 25 requests of ~20 models, spent most of its time re-parsing them).
+ * Each caller gets its own copy of the document, as before, so nothing can change the cached one.
+ */
+type StoredPolicy = { ok: true; document: PolicyDocument } | { ok: false; document: null; errors: PolicyError[] };
+const parsedPolicies = new Map<string, StoredPolicy>();
+const MAX_PARSED_POLICIES = 1_000;
+
+function parseStoredPolicy(text: string): StoredPolicy {
+  let parsed = parsedPolicies.get(text);
+  if (!parsed) {
+    const p = parsePolicy(text);
+    parsed = p.ok ? { ok: true, document: p.document } : { ok: false, document: null, errors: p.errors };
+    if (parsedPolicies.size >= MAX_PARSED_POLICIES) parsedPolicies.clear();
+    parsedPolicies.set(text, parsed);
+  }
+  return parsed.ok ? { ok: true, document: structuredClone(parsed.document) } : parsed;
+}
+
 /** The organisation default's text and its parsed document (the built-in one until an admin saves one). */
 export async function currentDefault(client: Tx): Promise<{ version: number; document: PolicyDocument }> {
   const row = await latestVersion(client, DEFAULT_SCOPE);
-  const parsed = parsePolicy(row?.document ?? BUILT_IN_DEFAULT_POLICY);
+  const parsed = parseStoredPolicy(row?.document ?? BUILT_IN_DEFAULT_POLICY);
   // Stored versions were valid when saved, and the schema only ever accepts more; a failure here is a bug.
   if (!parsed.ok) throw new Error(`The stored organisation default (version ${row?.version ?? 0}) no longer parses: ${parsed.errors[0].message}`);
   return { version: row?.version ?? 0, document: parsed.document };
@@ -70,7 +90,7 @@ export async function currentDefault(client: Tx): Promise<{ version: number; doc
 export async function effectivePolicyFor(client: Tx, modelId: string): Promise<{ policy: EffectivePolicy; defaultVersion: number; modelVersion: number }> {
   const def = await currentDefault(client);
   const row = await latestVersion(client, modelId);
-  const parsed = row ? parsePolicy(row.document) : null;
+  const parsed = row ? parseStoredPolicy(row.document) : null;
   if (parsed && !parsed.ok) throw new Error(`The stored policy version ${row!.version} no longer parses: ${parsed.errors[0].message}`);
   return { policy: mergePolicies(def.document, parsed?.document ?? null), defaultVersion: def.version, modelVersion: row?.version ?? 0 };
 }
