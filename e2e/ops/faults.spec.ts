@@ -3,13 +3,10 @@ import type { AddressInfo } from "node:net";
 import type { APIRequestContext, APIResponse } from "@playwright/test";
 import { demoUser, sessionFor, tokenClient, unique } from "../support/api";
 import { stagingReadyModel, versionBody } from "../support/registry";
-import { expect, test, type Cluster, type Instance } from "./support/cluster";
+import { COMMENT, JUSTIFICATION, ONE_LEAD, expect, test, type Cluster, type Instance } from "./support/cluster";
 
 // Faults while requests flow: PostgreSQL stopped and started again under a running server, and the server itself
 // killed with SIGKILL in the middle of approvals and ingests. Acknowledged means a 2xx answer.
-const COMMENT = "Checked the gates, metrics and lineage; looks right.";
-const JUSTIFICATION = "Retrained on November data; AUC is up.";
-const ONE_LEAD = "stages:\n  staging:\n    approvals:\n      quorum: [{ role: ml-lead }]\n      electronicSignature: never\n";
 
 const BATCH = 500;
 

@@ -1,11 +1,9 @@
 import type { APIRequestContext } from "@playwright/test";
 import { demoUser, sessionFor, tokenClient, unique } from "../support/api";
 import { stagingReadyModel, versionBody } from "../support/registry";
-import { expect, test, type Instance } from "./support/cluster";
+import { COMMENT, JUSTIFICATION, ONE_LEAD, expect, test, type Instance } from "./support/cluster";
 
 // Gatehouse as several stateless instances on one PostgreSQL: two server processes on two ports, one database.
-const COMMENT = "Checked the gates, metrics and lineage; looks right.";
-const JUSTIFICATION = "Retrained on November data; AUC is up.";
 
 async function sessions(i: Instance, ...roles: ("admin" | "lead" | "engineer" | "compliance" | "auditor")[]) {
   return Promise.all(roles.map((r) => sessionFor(i.url, demoUser(r))));
@@ -57,11 +55,10 @@ test("approvals racing on two instances apply each promotion exactly once", asyn
   const [leadB, complianceB] = await sessions(b, "lead", "compliance");
 
   // One ML Lead's approval applies it: the same lead approving through both instances at once.
-  const oneLead = "stages:\n  staging:\n    approvals:\n      quorum: [{ role: ml-lead }]\n      electronicSignature: never\n";
   // Two roles: the two last approvals land on different instances at the same moment, and only one of them applies.
   const twoRoles = "stages:\n  staging:\n    approvals:\n      quorum: [{ role: ml-lead }, { role: compliance-officer }]\n      electronicSignature: never\n";
   const models = await Promise.all([
-    ...Array.from({ length: 4 }, () => stagingReadyModel({ engineer: engineerA, admin: adminA, policy: oneLead, comment: "one ML Lead", versions: 1 })),
+    ...Array.from({ length: 4 }, () => stagingReadyModel({ engineer: engineerA, admin: adminA, policy: ONE_LEAD, comment: "one ML Lead", versions: 1 })),
     ...Array.from({ length: 4 }, () => stagingReadyModel({ engineer: engineerA, admin: adminA, policy: twoRoles, comment: "lead and compliance", versions: 1 })),
   ]);
   const requests = await Promise.all(

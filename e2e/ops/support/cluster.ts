@@ -196,3 +196,8 @@ export const test = base.extend<{ cluster: Cluster }, { ops: { postgres: Postgre
 });
 
 export { expect } from "@playwright/test";
+
+/** What the ops tests' people write: a decision comment, a request's justification, a staging stage needing one ML Lead. */
+export const COMMENT = "Checked the gates, metrics and lineage; looks right.";
+export const JUSTIFICATION = "Retrained on November data; AUC is up.";
+export const ONE_LEAD = "stages:\n  staging:\n    approvals:\n      quorum: [{ role: ml-lead }]\n      electronicSignature: never\n";
