@@ -20,12 +20,11 @@ export async function seed(env) {
 }
 
 /**
- * Starts scripts/serve.mjs on 127.0.0.1:`port` with `env`, its output in .data/load/server.log; resolves when
+ * Starts scripts/serve.mjs on 127.0.0.1:`port` with `env`, its output in `logFile` (.data/load/server.log); resolves when
  * /api/v1/health answers 200. `stop()` asks it to end (SIGTERM), and kills it if it has not after 10 s.
  */
-export async function startServer({ port, env, log }) {
-  mkdirSync(LOG_DIR, { recursive: true });
-  const logFile = path.join(LOG_DIR, "server.log");
+export async function startServer({ port, env, log, logFile = path.join(LOG_DIR, "server.log") }) {
+  mkdirSync(path.dirname(logFile), { recursive: true });
   const out = createWriteStream(logFile);
   const child = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
     cwd: root,

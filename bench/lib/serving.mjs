@@ -1,0 +1,106 @@
+// Figure 1: serving lookups (alias and routing) under 50 concurrent connections, next to a bare Node server with
+// the same body, then again after an alias change: the new version must be served at the same speed (the
+// snapshot was refreshed, not bypassed).
+import { fork } from "node:child_process";
+import autocannon from "autocannon";
+import { row } from "./figures.mjs";
+
+const CONNECTIONS = 50;
+/** The headers a serving client reads, copied onto the bare server's answers. */
+const COPIED = ["content-type", "etag", "cache-control"];
+
+function blast({ url, headers = {}, seconds, expectBody }) {
+  return new Promise((resolve, reject) => {
+    autocannon({ url, connections: CONNECTIONS, duration: seconds, headers, ...(expectBody ? { expectBody } : {}) }, (err, result) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+/** One autocannon run's figures, and why it cannot count (errors, non-2xx, wrong bodies). */
+function figures(result) {
+  const problems = [];
+  if (result.errors) problems.push(`${result.errors} connection errors`);
+  if (result.timeouts) problems.push(`${result.timeouts} timeouts`);
+  if (result.non2xx) problems.push(`${result.non2xx} non-2xx answers`);
+  if (result.mismatches) problems.push(`${result.mismatches} answers with another body`);
+  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, problems };
+}
+
+async function startBare({ port, body, headers }) {
+  const child = fork(new URL("./bare-server.mjs", import.meta.url), [], { env: { ...process.env, BENCH_PORT: String(port), BENCH_BODY: body, BENCH_HEADERS: JSON.stringify(headers) }, stdio: "ignore" });
+  await new Promise((resolve, reject) => {
+    child.once("message", resolve);
+    child.once("exit", (code) => reject(new Error(`the bare Node server exited (${code}) before listening on ${port}`)));
+  });
+  return { stop: () => new Promise((resolve) => (child.exitCode !== null ? resolve() : (child.once("exit", resolve), child.kill("SIGTERM")))) };
+}
+
+/**
+ * `admin` is a signed-in client (scripts/lib/load/http.mjs); `model` a model with `alias` set. Returns table rows.
+ */
+export async function measureServing({ base, admin, token, model, alias, version, otherVersion, barePort, seconds, runs, log }) {
+  const auth = { authorization: `Bearer ${token}` };
+  const targets = [
+    { name: "alias lookup", path: `/api/v1/models/${model}/aliases/${alias}` },
+    { name: "routing lookup", path: `/api/v1/models/${model}/routing` },
+  ];
+  const rows = [];
+  for (const t of targets) {
+    const first = await fetch(base + t.path, { headers: auth });
+    if (first.status !== 200) throw new Error(`GET ${t.path} answered ${first.status}: ${(await first.text()).slice(0, 300)}`);
+    const body = await first.text();
+    const headers = Object.fromEntries(COPIED.filter((h) => first.headers.get(h)).map((h) => [h, first.headers.get(h)]));
+    const bare = await startBare({ port: barePort, body, headers });
+    const g = [];
+    const b = [];
+    try {
+      log(`serving: ${t.name} ${runs} × ${seconds} s at ${CONNECTIONS} connections, then the bare Node server the same…`);
+      await blast({ url: base + t.path, headers: auth, seconds: 1 }); // warm-up, not counted
+      await blast({ url: `http://127.0.0.1:${barePort}/`, seconds: 1 });
+      for (let i = 0; i < runs; i++) {
+        g.push(figures(await blast({ url: base + t.path, headers: auth, seconds })));
+        b.push(figures(await blast({ url: `http://127.0.0.1:${barePort}/`, seconds })));
+      }
+    } finally {
+      await bare.stop();
+    }
+    const failure = [...g, ...b].flatMap((f) => f.problems).join("; ") || null;
+    rows.push(
+      row({ section: "serving", name: `${t.name}: Gatehouse / bare Node`, unit: "", runs: g.map((f, i) => f.rps / b[i].rps), target: { atLeast: 0.5 }, digits: 2, failure }),
+      row({ section: "serving", name: `${t.name}: Gatehouse`, unit: "req/s", runs: g.map((f) => f.rps), digits: 0, note: `bare Node: ${Math.round(b.map((f) => f.rps).sort((x, y) => x - y)[b.length >> 1]).toLocaleString("en")} req/s` }),
+      row({ section: "serving", name: `${t.name}: p50`, unit: "ms", runs: g.map((f) => f.p50) }),
+      row({ section: "serving", name: `${t.name}: p99`, unit: "ms", runs: g.map((f) => f.p99), target: { atMost: 25 }, note: `bare Node p99: ${b.map((f) => f.p99).sort((x, y) => x - y)[b.length >> 1]} ms` }),
+    );
+  }
+
+  // The alias moves: lookups must show the new version within moments, from the snapshot, at the same speed.
+  const target = targets[0];
+  const moved = await admin.send({ method: "PUT", path: `/api/v1/models/${model}/aliases/${alias}`, body: { version: otherVersion, reason: "Benchmark: the serving cache must follow an alias move" } });
+  if (moved.status !== 200) throw new Error(`moving ${model}@${alias} to v${otherVersion} answered ${moved.status}: ${moved.text().slice(0, 300)}`);
+  const movedAt = performance.now();
+  let seenMs = null;
+  let servedBy = null;
+  let body = null;
+  while (performance.now() - movedAt < 10_000) {
+    const res = await fetch(base + target.path, { headers: auth });
+    const text = await res.text();
+    if (res.status === 200 && JSON.parse(text).version === otherVersion) {
+      seenMs = performance.now() - movedAt;
+      servedBy = res.headers.get("x-gatehouse-served-by");
+      body = text;
+      break;
+    }
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  const after = [];
+  if (body) {
+    log(`serving: after moving ${model}@${alias} from v${version} to v${otherVersion}, ${runs} × ${seconds} s, every answer checked…`);
+    for (let i = 0; i < runs; i++) after.push(figures(await blast({ url: base + target.path, headers: auth, seconds, expectBody: body })));
+  }
+  const failure = !body ? `the lookup still answered v${version} 10 s after the move` : servedBy !== "snapshot" ? `answered by ${servedBy ?? "Next"}, not the snapshot: the cache was skipped` : after.flatMap((f) => f.problems).join("; ") || null;
+  rows.push(
+    row({ section: "serving", name: "after an alias move: new version seen in", unit: "ms", runs: seenMs === null ? [] : [seenMs], target: { atMost: 1000 }, failure, note: servedBy ? `then served by the ${servedBy}` : "" }),
+    row({ section: "serving", name: "after an alias move: alias lookup", unit: "req/s", runs: after.map((f) => f.rps), digits: 0, failure, note: "every answer is the new version's body" }),
+    row({ section: "serving", name: "after an alias move: p99", unit: "ms", runs: after.map((f) => f.p99), target: { atMost: 25 }, failure }),
+  );
+  return rows;
+}
