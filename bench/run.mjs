@@ -16,7 +16,6 @@ const { ensureBuilt, ensurePrismaClient, root, run } = await import("../scripts/
 const { startEmbedded } = await import("../scripts/lib/database.mjs");
 const { startServer } = await import("../scripts/lib/load/stack.mjs");
 const { createClient, CookieJar, signIn } = await import("../scripts/lib/load/http.mjs");
-const { versionBody } = await import("../scripts/lib/load/prepare.mjs");
 const { row, table } = await import("./lib/figures.mjs");
 const { measureServing } = await import("./lib/serving.mjs");
 const { measureChart, measurePages } = await import("./lib/pages.mjs");
@@ -121,7 +120,7 @@ async function main() {
   if (!rollout) throw new Error("The data set's first rollout (cbro000000000000000000000) is missing: run `npm run bench:data` again");
   const model = rollout.model?.name ?? rollout.model;
   const versions = manifest.counts.versions / manifest.counts.models;
-  await ok(await admin.send({ method: "PUT", path: `/api/v1/models/${model}/aliases/bench`, body: { version: versions - 1, reason: "Benchmark: an unprotected alias to move" } }), 200, "setting the bench alias");
+  await ok(await lead.send({ method: "PUT", path: `/api/v1/models/${model}/aliases/bench`, body: { version: versions - 1, reason: "Benchmark: an unprotected alias to move" } }), 200, "setting the bench alias");
   const deepCursor = Buffer.from(JSON.stringify({ k: String(Math.floor(manifest.counts.auditEvents / 2)) }), "utf8").toString("base64url");
 
   const rows = [];
@@ -137,7 +136,7 @@ async function main() {
 
   await section("serving", async () => {
     const token = (await ok(await admin.send({ method: "POST", path: "/api/v1/tokens", body: { name: `bench-serving-${Date.now()}`, kind: "service", scopes: ["serving:read"] } }), 201, "creating the serving token")).token;
-    return measureServing({ base, admin, token, model, alias: "bench", version: versions - 1, otherVersion: versions, barePort: PORT + 1, seconds: D.serving, runs, log });
+    return measureServing({ base, mover: lead, token, model, alias: "bench", version: versions - 1, otherVersion: versions, barePort: PORT + 1, seconds: D.serving, runs, log });
   });
   await section("pages", () =>
     measurePages({
@@ -157,19 +156,23 @@ async function main() {
   );
   await section("chart", async () => (await measureChart({ client: admin, rolloutId: rollout.id, metric: "ctr", requests: D.chartRequests, runs, log })).rows);
   await section("ingest", async () => {
-    const name = `bench-ingest-${Date.now().toString(36)}`;
-    await ok(await admin.send({ method: "POST", path: "/api/v1/models", body: { name, team: "payments", description: "Benchmark: metric ingest" } }), 201, "creating the ingest model");
-    await ok(await admin.send({ method: "POST", path: `/api/v1/models/${name}/versions`, body: versionBody() }), 201, "registering its version");
+    // Into another rollout's model, at its champion (the version a model without a rollout accepts metrics for).
+    const other = items.find((r) => r.id !== rollout.id) ?? rollout;
+    const name = other.model?.name ?? other.model;
+    const champion = await ok(await admin.send({ path: `/api/v1/models/${name}/aliases/champion` }), 200, `looking up ${name}@champion`);
     const token = (await ok(await admin.send({ method: "POST", path: "/api/v1/tokens", body: { name: `bench-metrics-${Date.now()}`, kind: "service", scopes: ["metrics:write"] } }), 201, "creating the metrics token")).token;
-    return measureIngest({ base, token, model: name, seconds: D.ingest, runs, log });
+    return measureIngest({ base, token, model: name, version: champion.version, seconds: D.ingest, runs, log });
   });
   await section("audit", async () => {
     const { default: pg } = await import("pg");
     const c = new pg.Client({ connectionString: url });
     await c.connect();
-    const events = Number((await c.query("SELECT count(*) AS n FROM audit_events")).rows[0].n);
-    await c.end();
-    return measureAudit({ base, client: admin, serverPid: server.pid, events, runs, log });
+    try {
+      const countEvents = async () => Number((await c.query("SELECT count(*) AS n FROM audit_events")).rows[0].n);
+      return await measureAudit({ base, client: admin, serverPid: server.pid, countEvents, runs, log });
+    } finally {
+      await c.end();
+    }
   });
   await section("bundle", async () => {
     const routes = ["/", "/models", `/models/${model}`, `/models/${model}/versions/${versions}`, "/approvals", "/promotions", "/rollouts", `/rollouts/${rollout.id}`, "/audit", "/releases", "/incidents", "/policies"];

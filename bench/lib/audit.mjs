@@ -14,8 +14,9 @@ export function rssMb(pid) {
   }
 }
 
-export async function measureAudit({ base, client, serverPid, events, runs, log }) {
-  log(`audit: verifying the chain of ${events.toLocaleString("en")} events, ${runs} times…`);
+/** `countEvents()`: the events in the log now (each verification adds one, audit.verify). */
+export async function measureAudit({ base, client, serverPid, countEvents, runs, log }) {
+  log(`audit: verifying the chain of ${(await countEvents()).toLocaleString("en")} events, ${runs} times…`);
   const verify = [];
   let failure = null;
   let checked = 0;
@@ -35,6 +36,7 @@ export async function measureAudit({ base, client, serverPid, events, runs, log 
   let lines = 0;
   let bytes = 0;
   let exportFailure = null;
+  const events = await countEvents();
   for (let i = 0; i < runs && !exportFailure; i++) {
     const before = rssMb(serverPid);
     let peak = before;
@@ -49,9 +51,14 @@ export async function measureAudit({ base, client, serverPid, events, runs, log 
       const res = await fetch(`${base}/api/v1/audit/export?format=csv`, { headers: { cookie: client.jar.header() } });
       if (res.status !== 200) exportFailure = `the export answered ${res.status}`;
       else {
+        // Records end in CRLF (RFC 4180); a bare LF inside a quoted field is not one.
+        let previous = 0;
         for await (const chunk of res.body) {
           bytes += chunk.length;
-          for (let j = 0; j < chunk.length; j++) if (chunk[j] === 10) lines++;
+          for (let j = 0; j < chunk.length; j++) {
+            if (chunk[j] === 10 && (j ? chunk[j - 1] : previous) === 13) lines++;
+          }
+          previous = chunk[chunk.length - 1];
         }
       }
     } finally {

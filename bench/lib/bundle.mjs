@@ -26,7 +26,8 @@ export function chunkPaths(html) {
 
 /**
  * For each route (a path such as "/models"): GET it from `base` as the signed-in session `cookie` (a whole Cookie
- * header), collect its first-load chunks (chunkPaths), and add up their sizes as built in `root`/.next/static.
+ * header), collect its first-load chunks (chunkPaths), and add up their sizes as built in `root`/.next/static:
+ * `files` is how many chunks, `chunks` which (paths relative to .next/).
  * `gzipBytes` is each file gzipped on its own at level 9, which is what a CDN would serve (and cache) for it.
  */
 export async function measureBundles({ base, cookie, routes, root }) {
@@ -42,18 +43,18 @@ export async function measureBundles({ base, cookie, routes, root }) {
     }
     const html = await res.text();
     if (res.status !== 200) throw new Error(`GET ${route} answered ${res.status}${/^\s*</.test(html) ? "" : `: ${html.slice(0, 300)}`}`);
-    const files = chunkPaths(html);
-    if (files.length === 0) throw new Error(`GET ${route} named no JavaScript chunks: is ${base} a Next.js production server?`);
+    const chunks = chunkPaths(html);
+    if (chunks.length === 0) throw new Error(`GET ${route} named no JavaScript chunks: is ${base} a Next.js production server?`);
     let bytes = 0;
     let gzipBytes = 0;
-    for (const file of files) {
+    for (const file of chunks) {
       const full = path.join(root, ".next", file);
       if (!existsSync(full)) throw new Error(`${route} loads /_next/${file}, which is not in ${path.join(root, ".next")}: the server runs another build`);
       const content = readFileSync(full);
       bytes += content.length;
       gzipBytes += gzipSync(content, { level: 9 }).length;
     }
-    results.push({ route, files, bytes, gzipBytes });
+    results.push({ route, files: chunks.length, chunks, bytes, gzipBytes });
   }
   return results;
 }

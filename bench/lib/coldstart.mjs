@@ -2,7 +2,7 @@
 // the embedded PostgreSQL. Both run on a data folder of their own (.data/bench-coldstart), never the user's
 // .data/postgres: `npm start` is told where by GATEHOUSE_PG_DIR (scripts/lib/database.mjs).
 import { spawn } from "node:child_process";
-import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync } from "node:fs";
+import { appendFileSync, createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
 import { performance } from "node:perf_hooks";
 import { startEmbedded } from "../../scripts/lib/database.mjs";
@@ -20,9 +20,10 @@ function note(line) {
   appendFileSync(LOG_FILE, `\n=== ${new Date().toISOString()} ${line}\n`);
 }
 
-function tail(lines = 40) {
+/** The log's last `lines` lines, from byte `from` on (where this run's output starts). */
+function tail(from = 0, lines = 40) {
   try {
-    return readFileSync(LOG_FILE, "utf8").trimEnd().split("\n").slice(-lines).join("\n");
+    return readFileSync(LOG_FILE).subarray(from).toString("utf8").trimEnd().split("\n").slice(-lines).join("\n");
   } catch {
     return "";
   }
@@ -76,6 +77,7 @@ async function assertPortFree(port) {
 async function startOnce({ port, pgPort, label }) {
   await databaseGone({ force: true });
   await assertPortFree(port);
+  const logFrom = existsSync(LOG_FILE) ? statSync(LOG_FILE).size : 0;
   note(`${label}: node scripts/start.mjs on port ${port}, PostgreSQL ${pgPort}`);
   const out = createWriteStream(LOG_FILE, { flags: "a" });
   const env = { ...process.env, PORT: String(port), HOST: "127.0.0.1", GATEHOUSE_PG_DIR: DIR, GATEHOUSE_PG_PORT: String(pgPort), NEXTAUTH_URL: `http://127.0.0.1:${port}` };
@@ -119,10 +121,10 @@ async function startOnce({ port, pgPort, label }) {
     }
   } catch (err) {
     await stop().catch(() => {});
-    throw new Error(`${err.message}; the end of ${path.relative(root, LOG_FILE)}:\n${tail()}`);
+    throw new Error(`${err.message}; the end of its output (${path.relative(root, LOG_FILE)}):\n${tail(logFrom)}`);
   }
   await stop();
-  if (exited.code !== 0) throw new Error(`${label}: npm start ended with ${exited.code ?? exited.signal} on SIGTERM; the end of ${path.relative(root, LOG_FILE)}:\n${tail()}`);
+  if (exited.code !== 0) throw new Error(`${label}: npm start ended with ${exited.code ?? exited.signal} on SIGTERM; the end of its output (${path.relative(root, LOG_FILE)}):\n${tail(logFrom)}`);
   return ms;
 }
 
@@ -167,6 +169,7 @@ export async function measureColdStart({ port, pgPort, runs, log = () => {} }) {
   const databaseStartMs = [];
   for (let i = 1; i <= runs; i++) {
     await databaseGone({ force: true });
+    const logFrom = existsSync(LOG_FILE) ? statSync(LOG_FILE).size : 0;
     note(`database start-up ${i}/${runs}: startEmbedded on port ${pgPort}`);
     let ms;
     try {
@@ -179,7 +182,7 @@ export async function measureColdStart({ port, pgPort, runs, log = () => {} }) {
       });
     } catch (err) {
       await databaseGone({ force: true }).catch(() => {});
-      throw new Error(`database start-up ${i}/${runs} failed: ${err instanceof Error ? err.message : String(err)}; the end of ${path.relative(root, LOG_FILE)}:\n${tail()}`);
+      throw new Error(`database start-up ${i}/${runs} failed: ${err instanceof Error ? err.message : String(err)}; the end of ${path.relative(root, LOG_FILE)}:\n${tail(logFrom)}`);
     }
     await databaseGone();
     databaseStartMs.push(Math.round(ms));

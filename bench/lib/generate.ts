@@ -196,7 +196,8 @@ export async function generate(opts: { pool: pg.Pool; scale: Scale; teams: Team[
     // Rollouts: the first over the last week of history (its chart holds the long series), the others a day each before it.
     const rolloutSpan = (i: number) => (i === 0 ? { from: end - 8 * DAY, to: end - DAY } : { from: end - 10 * DAY - i * 9 * DAY, to: end - 9 * DAY - i * 9 * DAY });
     for (let i = 0; i < scale.rollouts; i++) {
-      planned.push({ at: rolloutSpan(i).from - HOUR, model: models[(Math.floor((i * M) / scale.rollouts) + 1) % M], stage: "production", fate: "rollout", rollout: i });
+      // The first on a payments model, whose ML Lead (lead@gatehouse.local) the benchmark acts as.
+      planned.push({ at: rolloutSpan(i).from - HOUR, model: models[Math.floor((i * M) / scale.rollouts)], stage: "production", fate: "rollout", rollout: i });
     }
     planned.sort((a, b) => a.at - b.at);
 
@@ -334,7 +335,10 @@ export async function generate(opts: { pool: pg.Pool; scale: Scale; teams: Team[
     // rollout's challenger sends `series` points of ctr alone.
     log(`${scale.points.toLocaleString("en")} metric points and their minute rollups…`);
     const ordered = [...rolloutList].sort((a, b) => a.i - b.i);
-    const restPerRollout = Math.floor((scale.points - 2 * scale.series) / Math.max(1, ordered.length - 1) / 4);
+    const rest = scale.points - 2 * scale.series;
+    const restPerRollout = Math.floor(rest / Math.max(1, ordered.length - 1) / 4);
+    // What the even split leaves over goes to the last series, so the total is exactly scale.points.
+    const leftOver = ordered.length > 1 ? rest - restPerRollout * 4 * (ordered.length - 1) : 0;
     let points = 0;
     for (const r of ordered) {
       const series: { versionId: string; metric: string; n: number; rate: number }[] =
@@ -347,7 +351,7 @@ export async function generate(opts: { pool: pg.Pool; scale: Scale; teams: Team[
               { versionId: versionId(r.model.index, r.challenger), metric: "ctr", n: restPerRollout, rate: 0.052 },
               { versionId: versionId(r.model.index, r.champion), metric: "ctr", n: restPerRollout, rate: 0.05 },
               { versionId: versionId(r.model.index, r.challenger), metric: "error_rate", n: restPerRollout, rate: 0.002 },
-              { versionId: versionId(r.model.index, r.champion), metric: "error_rate", n: restPerRollout, rate: 0.0022 },
+              { versionId: versionId(r.model.index, r.champion), metric: "error_rate", n: restPerRollout + (r.i === ordered.length - 1 ? leftOver : 0), rate: 0.0022 },
             ];
       for (const s of series) {
         // Counter pairs of ~1,000 requests, evenly over the rollout, each a second's window.

@@ -41,8 +41,9 @@ async function once({ base, token, model, seconds, batch, concurrency, batches }
   return { perSecond: acked / elapsed, problems };
 }
 
-export async function measureIngest({ base, token, model, seconds, runs, log, batch = 5_000, concurrency = 4 }) {
-  const batches = makeBatches(20, batch, Date.now());
+/** Into `model`, items for `version` (one that accepts metrics: its champion or a rollout's). */
+export async function measureIngest({ base, token, model, version, seconds, runs, log, batch = 5_000, concurrency = 4 }) {
+  const batches = makeBatches(20, batch, Date.now(), version);
   log(`ingest: ${runs} × ${seconds} s of batches of ${batch.toLocaleString("en")} on ${concurrency} connections…`);
   await once({ base, token, model, seconds: 1, batch, concurrency, batches }); // warm-up
   const results = [];

@@ -35,9 +35,9 @@ async function startBare({ port, body, headers }) {
 }
 
 /**
- * `admin` is a signed-in client (scripts/lib/load/http.mjs); `model` a model with `alias` set. Returns table rows.
+ * `mover` is a signed-in client (scripts/lib/load/http.mjs) allowed to move `alias` of `model`, which points at `version`. Returns table rows.
  */
-export async function measureServing({ base, admin, token, model, alias, version, otherVersion, barePort, seconds, runs, log }) {
+export async function measureServing({ base, mover, token, model, alias, version, otherVersion, barePort, seconds, runs, log }) {
   const auth = { authorization: `Bearer ${token}` };
   const targets = [
     { name: "alias lookup", path: `/api/v1/models/${model}/aliases/${alias}` },
@@ -65,7 +65,7 @@ export async function measureServing({ base, admin, token, model, alias, version
     }
     const failure = [...g, ...b].flatMap((f) => f.problems).join("; ") || null;
     rows.push(
-      row({ section: "serving", name: `${t.name}: Gatehouse / bare Node`, unit: "", runs: g.map((f, i) => f.rps / b[i].rps), target: { atLeast: 0.5 }, digits: 2, failure }),
+      row({ section: "serving", name: `${t.name}: Gatehouse / bare Node`, unit: "", runs: g.map((f, i) => f.rps / b[i].rps), target: { atLeast: 0.5 }, digits: 3, failure }),
       row({ section: "serving", name: `${t.name}: Gatehouse`, unit: "req/s", runs: g.map((f) => f.rps), digits: 0, note: `bare Node: ${Math.round(b.map((f) => f.rps).sort((x, y) => x - y)[b.length >> 1]).toLocaleString("en")} req/s` }),
       row({ section: "serving", name: `${t.name}: p50`, unit: "ms", runs: g.map((f) => f.p50) }),
       row({ section: "serving", name: `${t.name}: p99`, unit: "ms", runs: g.map((f) => f.p99), target: { atMost: 25 }, note: `bare Node p99: ${b.map((f) => f.p99).sort((x, y) => x - y)[b.length >> 1]} ms` }),
@@ -74,7 +74,7 @@ export async function measureServing({ base, admin, token, model, alias, version
 
   // The alias moves: lookups must show the new version within moments, from the snapshot, at the same speed.
   const target = targets[0];
-  const moved = await admin.send({ method: "PUT", path: `/api/v1/models/${model}/aliases/${alias}`, body: { version: otherVersion, reason: "Benchmark: the serving cache must follow an alias move" } });
+  const moved = await mover.send({ method: "PUT", path: `/api/v1/models/${model}/aliases/${alias}`, body: { version: otherVersion, reason: "Benchmark: the serving cache must follow an alias move" } });
   if (moved.status !== 200) throw new Error(`moving ${model}@${alias} to v${otherVersion} answered ${moved.status}: ${moved.text().slice(0, 300)}`);
   const movedAt = performance.now();
   let seenMs = null;

@@ -149,7 +149,7 @@ function pushNumbers(raw: RawColumns, windowStart: string | null, value: Num, co
 
 /**
  * A column as a PostgreSQL array literal, cast back in SQL: the Prisma adapter converts a JS array argument element
- * by element, 2 to 4 times slower than one string per column for a batch of 5,000 (bench/ingest.ts).
+ * by element, 2 to 4 times slower than one string per column for a batch of 5,000 (the ingest benchmark).
  */
 const NEEDS_ESCAPE = /["\\]/;
 

@@ -53,7 +53,7 @@ export async function ingestMetrics(opts: { actor: Actor | null; model: string; 
  * At most this many batches are stored at once per process; the others wait their turn holding no database
  * connection. When batches arrive faster than the server can store them, they would otherwise hold every connection
  * in the pool (10), and pages, reads and decisions waiting more than 5 s for one would answer 503: the load test
- * (`npm run test:load`) showed exactly that on a CPU-starved server. Four are what `npm run bench:ingest` keeps in flight.
+ * (`npm run test:load`) showed exactly that on a CPU-starved server. Four are what `npm run bench` keeps in flight when it measures ingest.
  */
 export const MAX_BATCHES_STORED_AT_ONCE = 4;
 
@@ -94,7 +94,7 @@ async function claimKey(tx: Tx, model: { id: string; name: string }, key: string
   return { ...(earlier.response as IngestResult), replayed: true };
 }
 
-/** Times go as epoch milliseconds: PostgreSQL reads a float8 array several times faster than ISO text (bench/ingest.ts). */
+/** Times go as epoch milliseconds: PostgreSQL reads a float8 array several times faster than ISO text (measured by the ingest benchmark, bench/lib/ingest.mjs). */
 async function insertPoints(tx: Tx, modelId: string, r: RawColumns): Promise<void> {
   await tx.$executeRawUnsafe(
     `INSERT INTO metric_points (model_id, version_id, metric, kind, at, window_start, value, count, sum, min, max, p50, p95, p99, numerator, denominator, dims)

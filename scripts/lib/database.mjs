@@ -80,11 +80,15 @@ export async function startEmbedded({ dir, port, name, fresh = false }) {
   };
 }
 
-/** DATABASE_URL when set; otherwise the embedded server with Gatehouse's own database. */
+/**
+ * DATABASE_URL when set; otherwise the embedded server with Gatehouse's own database, its data in GATEHOUSE_PG_DIR
+ * (default .data/postgres; relative to the checkout; the benchmark points it elsewhere) on port GATEHOUSE_PG_PORT
+ * (default 54320).
+ */
 export async function startDatabase() {
   if (process.env.DATABASE_URL) return { url: process.env.DATABASE_URL, external: true, stop: async () => {} };
   const port = Number(process.env.GATEHOUSE_PG_PORT || 54320);
-  const db = await startEmbedded({ dir: path.join(root, ".data", "postgres"), port, name: "gatehouse" });
+  const db = await startEmbedded({ dir: path.resolve(root, process.env.GATEHOUSE_PG_DIR || path.join(".data", "postgres")), port, name: "gatehouse" });
   return { ...db, external: false };
 }
 
