@@ -11,7 +11,20 @@ import { routingQuery, routingView } from "../../lib/serving/routing-view.mjs";
 
 const PATH = /^\/api\/v1\/models\/([A-Za-z0-9][A-Za-z0-9._-]*)\/(?:aliases\/([A-Za-z0-9_-]+)|(routing))$/;
 const ROUTING = "\0\0routing"; // cannot collide with "model\0alias"
+const BEARER = /^\s*Bearer\s+(ghk_[A-Za-z0-9_-]{43})\s*$/i;
+const tokenHash = (token) => createHash("sha256").update(token, "utf8").digest("hex");
 const MAX_CACHED_PRINCIPALS = 10_000;
+
+/**
+ * A snapshot entry: the answer made once, headers included, so a lookup only writes it out. nosniff as on every
+ * Next response (lib/security/headers.ts): a browser must never read this JSON as a page.
+ */
+function entryOf(view, teamId) {
+  const body = JSON.stringify(view);
+  const etag = aliasEtag(view);
+  const common = { etag, "cache-control": "no-cache", "x-content-type-options": "nosniff", "x-gatehouse-served-by": "snapshot" };
+  return { body, etag, teamId, notModified: common, ok: { ...common, "content-type": "application/json", "content-length": Buffer.byteLength(body) } };
+}
 
 export async function createServing({ connectionString, log = () => {} }) {
   const { default: pg } = await import("pg");
@@ -41,12 +54,12 @@ export async function createServing({ connectionString, log = () => {} }) {
     const map = new Map();
     for (const r of rows) {
       const view = aliasView({ model: r.model, alias: r.alias, version: r.version, artifactUri: r.artifact_uri, artifactChecksum: r.artifact_checksum, updatedAt: r.updated_at });
-      map.set(`${r.model}\0${r.alias}`, { body: JSON.stringify(view), etag: aliasEtag(view), teamId: r.team_id });
+      map.set(`${r.model}\0${r.alias}`, entryOf(view, r.team_id));
     }
     const routing = await pool.query(routingQuery(false));
     for (const r of routing.rows) {
       const view = routingView(r);
-      map.set(`${r.model}${ROUTING}`, { body: JSON.stringify(view), etag: aliasEtag(view), teamId: r.team_id });
+      map.set(`${r.model}${ROUTING}`, entryOf(view, r.team_id));
     }
     // A change committed while loading may be missing from these rows: keep them only if none arrived.
     if (started === generation) aliases = map;
@@ -72,7 +85,7 @@ export async function createServing({ connectionString, log = () => {} }) {
 
   /** Who a token is, read again if a change lands during the read; only tokens that may read are cached. */
   async function principal(token) {
-    const hash = createHash("sha256").update(token, "utf8").digest("hex");
+    const hash = tokenHash(token);
     if (principals.has(hash)) return principals.get(hash);
     for (;;) {
       const asked = generation;
@@ -102,35 +115,50 @@ export async function createServing({ connectionString, log = () => {} }) {
     pool.query("UPDATE api_tokens SET last_used_at = now() WHERE id = $1", [tokenId]).catch(() => {});
   }
 
-  /** True when it answered; false to let Next handle the request. */
-  async function handle(req, res) {
+  function answer(req, res, p, map, key) {
+    const entry = map.get(key);
+    if (!entry || (p.teams !== null && !p.teams.has(entry.teamId))) return false;
+    recordUse(p.tokenId);
+    if (etagMatches(req.headers["if-none-match"], entry.etag)) {
+      res.writeHead(304, entry.notModified);
+      res.end();
+    } else {
+      res.writeHead(200, entry.ok);
+      res.end(entry.body);
+    }
+    return true;
+  }
+
+  async function answerLater(req, res, token, key) {
+    try {
+      const p = await principal(token);
+      return p ? answer(req, res, p, await snapshot(), key) : false;
+    } catch (err) {
+      log(`serving fast path fell back to Next: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    }
+  }
+
+  /**
+   * True when it answered; false to let Next handle the request; a promise of either when it must read the
+   * database first. The common case (a known token, a loaded snapshot) answers synchronously: no promise, no
+   * microtask between the request and its answer.
+   */
+  function handle(req, res) {
     if (req.method !== "GET") return false;
     const url = req.url ?? "";
     const q = url.indexOf("?");
     const match = PATH.exec(q === -1 ? url : url.slice(0, q));
     const auth = req.headers.authorization;
     // Without a live LISTEN connection a change made elsewhere could go unnoticed: let Next answer instead.
-    if (!match || !listener || !auth || !/^Bearer\s+ghk_[A-Za-z0-9_-]{43}$/i.test(auth.trim())) return false;
-    try {
-      const p = await principal(auth.trim().split(/\s+/)[1]);
-      if (!p) return false;
-      const entry = (await snapshot()).get(match[3] ? `${match[1]}${ROUTING}` : `${match[1]}\0${match[2]}`);
-      if (!entry || (p.teams !== null && !p.teams.has(entry.teamId))) return false;
-      recordUse(p.tokenId);
-      // nosniff, as on every Next response (lib/security/headers.ts): a browser must never read this JSON as a page.
-      const headers = { etag: entry.etag, "cache-control": "no-cache", "x-content-type-options": "nosniff", "x-gatehouse-served-by": "snapshot" };
-      if (etagMatches(req.headers["if-none-match"], entry.etag)) {
-        res.writeHead(304, headers);
-        res.end();
-      } else {
-        res.writeHead(200, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(entry.body) });
-        res.end(entry.body);
-      }
-      return true;
-    } catch (err) {
-      log(`serving fast path fell back to Next: ${err instanceof Error ? err.message : String(err)}`);
-      return false;
-    }
+    if (!match || !listener || !auth) return false;
+    const bearer = BEARER.exec(auth);
+    if (!bearer) return false;
+    const token = bearer[1];
+    const key = match[3] ? `${match[1]}${ROUTING}` : `${match[1]}\0${match[2]}`;
+    const p = principals.get(tokenHash(token));
+    if (p && aliases) return answer(req, res, p, aliases, key);
+    return answerLater(req, res, token, key);
   }
 
   // LISTEN on a dedicated connection, reconnecting after a failure; while it is down the fast path steps aside.
