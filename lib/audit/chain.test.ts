@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GENESIS_HASH, canonicalJson, chainEvent, hashEvent, verifyChain, type AuditContent, type ChainedEvent } from "./chain";
+import { GENESIS_HASH, canonicalJson, chainEvent, eventBody, hashEvent, verifyChain, type AuditContent, type ChainedEvent } from "./chain";
 
 describe("canonicalJson", () => {
   it.each([
@@ -10,12 +10,18 @@ describe("canonicalJson", () => {
     ["escapes strings as JSON does", { s: 'quote " and \n' }, '{"s":"quote \\" and \\n"}'],
     ["orders keys by code unit, not locale", { B: 1, a: 2, _: 3 }, '{"B":1,"_":3,"a":2}'],
     ["null and undefined at the top", null, "null"],
+    ["undefined inside an array is null, as JSON.stringify writes it", [1, undefined, "x"], '[1,null,"x"]'],
+    ["empty object and array", { a: {}, b: [] }, '{"a":{},"b":[]}'],
+    ["orders non-ASCII keys by UTF-16 code unit (an astral character's surrogates sort below U+FFFF)", { "\uffff": 1, "𝒜": 2, é: 3, z: 4 }, '{"z":4,"é":3,"𝒜":2,"\uffff":1}'],
+    ["booleans and negative zero", { t: true, f: false, z: -0 }, '{"f":false,"t":true,"z":0}'],
   ])("%s", (_name, input, expected) => {
     expect(canonicalJson(input)).toBe(expected);
   });
 
-  it("refuses non-finite numbers", () => {
+  it("refuses non-finite numbers and what JSON cannot hold", () => {
     expect(() => canonicalJson({ x: Number.NaN })).toThrow(/finite/);
+    expect(() => canonicalJson({ x: Number.POSITIVE_INFINITY })).toThrow(/finite/);
+    expect(() => canonicalJson({ f: () => 1 })).toThrow(/cannot encode function/);
   });
 });
 
@@ -45,6 +51,21 @@ function buildChain(n: number): ChainedEvent[] {
   }
   return out;
 }
+
+describe("eventBody", () => {
+  // The hash is defined as sha256(canonicalJson({ ...content, prevHash })); eventBody writes that out with the keys
+  // in their fixed order, for speed. Both must give the same text for every shape of event.
+  it.each([
+    ["a plain event", content(1)],
+    ["null actor, team and reason", content(2, { actorId: null, teamId: null, reason: null, actorType: "system" })],
+    ["before and after with unsorted, nested keys", content(3, { before: { z: [{ b: 1, a: 2 }], a: null }, after: { "é": "ü", B: true, a: 1.5e-7 } })],
+    ["strings that need escaping", content(4, { actorLabel: 'quote " back \\ slash', reason: "line\nbreak\ttab \u0001", targetId: "𝒜\u2028" })],
+    ["a JSON array as after", content(5, { after: [3, "x", { k: "v" }], before: "just a string" })],
+  ])("%s", (_name, c) => {
+    const prev = "a".repeat(64);
+    expect(eventBody(c, prev)).toBe(canonicalJson({ ...c, prevHash: prev }));
+  });
+});
 
 describe("hashEvent", () => {
   it("is a SHA-256 hex digest that depends on content and on the previous hash", () => {

@@ -1,0 +1,2 @@
+export type RangeResult = { ok: boolean; checked: number; firstBrokenId: string | null; firstPrevHash: string | null; lastHash: string | null; lastId: string | null };
+export function verifyRange(opts: { connectionString: string; from: string; to: string }): Promise<RangeResult>;
