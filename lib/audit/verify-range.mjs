@@ -16,6 +16,8 @@ const PG_UTC = /^(\d{4}-\d\d-\d\d) (\d\d:\d\d:\d\d)(?:\.(\d{1,6}))?\+00$/;
 
 /** A timestamptz as PostgreSQL writes it in UTC, as toISOString writes the same instant. */
 export function isoOf(text) {
+  // The common case, milliseconds present: "2026-11-23 01:02:03.456+00".
+  if (text.length === 26 && text.charCodeAt(10) === 32 && text.charCodeAt(19) === 46 && text.endsWith("+00")) return `${text.slice(0, 10)}T${text.slice(11, 23)}Z`;
   const m = PG_UTC.exec(text);
   if (!m) return new Date(text).toISOString();
   const ms = m[3] === undefined ? "000" : m[3].length >= 3 ? m[3].slice(0, 3) : m[3].padEnd(3, "0");
