@@ -4,7 +4,4 @@ export function canonicalJson(value: unknown): string;
 export function eventBody(c: AuditContent, prevHash: string): string;
 export function hashEvent(content: AuditContent, prevHash: string): string;
 export function verifyChain(events: readonly ChainedEvent[], start?: { prevHash: string; prevId: bigint | null; checked: number }): ChainCheck & { prevId: bigint | null };
-export type EventRow = [id: string, occurredAt: string, actorType: string, actorId: string | null, actorLabel: string, action: string, targetType: string, targetId: string, teamId: string | null, before: unknown, after: unknown, reason: string | null, prevHash: string, hash: string];
-export const ROW: Record<"id" | "occurredAt" | "actorType" | "actorId" | "actorLabel" | "action" | "targetType" | "targetId" | "teamId" | "before" | "after" | "reason" | "prevHash" | "hash", number>;
 export function rowBody(row: readonly unknown[], prevHash: string): string;
-export function verifyRows(rows: readonly (readonly unknown[])[], start: { prevHash: string; prevId: bigint | null; checked: number }): ChainCheck & { prevId: bigint | null };

@@ -57,36 +57,16 @@ export function eventBody(c, prevHash) {
 }
 
 /**
- * The positions of an event's fields in a row as verify-range.mjs reads it (rowMode "array": no object per row,
- * which a million rows would otherwise cost in allocation and garbage collection).
+ * eventBody for an event given as an array in this order (as verify-range.mjs decodes them, without an object per
+ * row): id, occurredAt, actorType, actorId, actorLabel, action, targetType, targetId, teamId, before, after, reason,
+ * prevHash, hash. chain.test.ts checks the two agree.
  */
-export const ROW = { id: 0, occurredAt: 1, actorType: 2, actorId: 3, actorLabel: 4, action: 5, targetType: 6, targetId: 7, teamId: 8, before: 9, after: 10, reason: 11, prevHash: 12, hash: 13 };
-
-/** eventBody for an event given as such a row (chain.test.ts checks the two agree). */
 export function rowBody(r, prevHash) {
   return (
     `{"action":${str(r[5])},"actorId":${strOrNull(r[3])},"actorLabel":${str(r[4])},"actorType":${str(r[2])},` +
     `"after":${canonicalJson(r[10])},"before":${canonicalJson(r[9])},"id":${str(r[0])},"occurredAt":${str(r[1])},` +
     `"prevHash":${str(prevHash)},"reason":${strOrNull(r[11])},"targetId":${str(r[7])},"targetType":${str(r[6])},"teamId":${strOrNull(r[8])}}`
   );
-}
-
-/** verifyChain for rows (see ROW): the same checks, the same result. */
-export function verifyRows(rows, start) {
-  let prevHash = start.prevHash;
-  let prevId = start.prevId;
-  let checked = start.checked;
-  for (const r of rows) {
-    const id = BigInt(r[0]);
-    const expectedId = prevId === null ? 1n : prevId + 1n;
-    if (id !== expectedId || r[12] !== prevHash || hash("sha256", rowBody(r, r[12]), "hex") !== r[13]) {
-      return { ok: false, checked, firstBrokenId: r[0], lastHash: prevHash, prevId };
-    }
-    prevHash = r[13];
-    prevId = id;
-    checked += 1;
-  }
-  return { ok: true, checked, firstBrokenId: null, lastHash: prevHash, prevId };
 }
 
 export function hashEvent(content, prevHash) {

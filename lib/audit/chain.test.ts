@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GENESIS_HASH, canonicalJson, chainEvent, eventBody, hashEvent, verifyChain, type AuditContent, type ChainedEvent } from "./chain";
+import { GENESIS_HASH, canonicalJson, chainEvent, eventBody, hashEvent, rowBody, verifyChain, type AuditContent, type ChainedEvent } from "./chain";
 
 describe("canonicalJson", () => {
   it.each([
@@ -64,6 +64,9 @@ describe("eventBody", () => {
   ])("%s", (_name, c) => {
     const prev = "a".repeat(64);
     expect(eventBody(c, prev)).toBe(canonicalJson({ ...c, prevHash: prev }));
+    // The verifier's row form (verify-range.mjs) writes the same text.
+    const row = [c.id, c.occurredAt, c.actorType, c.actorId, c.actorLabel, c.action, c.targetType, c.targetId, c.teamId, c.before, c.after, c.reason, prev, "h"];
+    expect(rowBody(row, prev)).toBe(eventBody(c, prev));
   });
 });
 

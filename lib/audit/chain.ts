@@ -11,7 +11,7 @@
 
 import { hashEvent } from "./chain-core.mjs";
 
-export { GENESIS_HASH, canonicalJson, eventBody, hashEvent, verifyChain } from "./chain-core.mjs";
+export { GENESIS_HASH, canonicalJson, eventBody, hashEvent, rowBody, verifyChain } from "./chain-core.mjs";
 
 export type AuditContent = {
   id: string;

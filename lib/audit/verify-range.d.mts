@@ -1,2 +1,5 @@
 export type RangeResult = { ok: boolean; checked: number; firstBrokenId: string | null; firstPrevHash: string | null; lastHash: string | null; lastId: string | null };
 export function verifyRange(opts: { connectionString: string; from: string; to: string }): Promise<RangeResult>;
+export function isoOf(text: string): string;
+export function copyField(field: string): string | null;
+export function copyRow(line: string): unknown[];

@@ -23,6 +23,10 @@ describe.skipIf(!hasDb)("verifying the audit chain in ranges", () => {
   let total = 0;
   beforeAll(async () => {
     for (let i = 0; i < 12; i++) await db.$transaction((tx) => recordAuditEvent(tx, { actor, action: "test.verify", target: { type: "test", id: String(i) }, after: { i, nested: { b: [1, { z: null, a: "é" }], a: true } } }));
+    // Text that COPY's format and JSON both escape: the verifier must decode it back exactly.
+    await db.$transaction((tx) =>
+      recordAuditEvent(tx, { actor: { kind: "system", label: 'label with "quotes", a \\ and 𝒜' }, action: "test.verify", target: { type: "test", id: "tab\there" }, before: { "\\N": "\\N" }, after: { s: "\u0001 ctrl\nline\r\tend \b\f\v", "é": ["\t", 1.5e-7, -0, 1e21] }, reason: "first\nsecond\tthird \\ back" }),
+    );
     total = await db.auditEvent.count();
   });
   afterAll(() => db.$disconnect());
