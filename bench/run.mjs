@@ -88,8 +88,20 @@ async function main() {
   const scratch = `${manifest.database}_run`;
   {
     const { default: pg } = await import("pg");
-    const c = new pg.Client({ connectionString: adminUrl });
+    let c = new pg.Client({ connectionString: adminUrl });
     await c.connect();
+    if ((await c.query("SELECT 1 FROM pg_database WHERE datname = $1", [manifest.database])).rowCount === 0) {
+      // The manifest outlived its database (.data/bench-postgres removed): make the tiny one again, or say what to run.
+      await c.end();
+      if (scaleName !== "tiny") throw new Error(`The ${scaleName} data set's database is gone: run \`npm run bench:data\` again.`);
+      log("the tiny data set's database is gone: making it again…");
+      await database.stop();
+      run(process.execPath, [path.join(root, "bench", "data.mjs"), "--scale", "tiny"]);
+      manifest = manifestOf(scaleName);
+      database = await startEmbedded({ dir: path.join(root, ".data", "bench-postgres"), port: PG_PORT, name: "postgres" });
+      c = new pg.Client({ connectionString: adminUrl });
+      await c.connect();
+    }
     log(`copying ${manifest.database} into ${scratch}…`);
     await c.query(`DROP DATABASE IF EXISTS "${scratch}" WITH (FORCE)`);
     await c.query(`CREATE DATABASE "${scratch}" TEMPLATE "${manifest.database}"`);
@@ -121,7 +133,8 @@ async function main() {
   const model = rollout.model?.name ?? rollout.model;
   const versions = manifest.counts.versions / manifest.counts.models;
   await ok(await lead.send({ method: "PUT", path: `/api/v1/models/${model}/aliases/bench`, body: { version: versions - 1, reason: "Benchmark: an unprotected alias to move" } }), 200, "setting the bench alias");
-  const deepCursor = Buffer.from(JSON.stringify({ k: String(Math.floor(manifest.counts.auditEvents / 2)) }), "utf8").toString("base64url");
+  const deepKey = Math.floor(manifest.counts.auditEvents / 2);
+  const deepCursor = Buffer.from(JSON.stringify({ k: String(deepKey) }), "utf8").toString("base64url");
 
   const rows = [];
   const section = async (name, fn) => {
@@ -149,7 +162,7 @@ async function main() {
         { name: "version page", path: `/models/${model}/versions/${versions}`, client: admin, expect: model },
         { name: "approvals inbox", path: "/approvals", client: lead, expect: "Waiting for me", note: "payments' ML Lead" },
         { name: "audit log, first page", path: "/audit", client: admin, expect: "Audit" },
-        { name: "audit log, deep page (cursor)", path: `/audit?cursor=${deepCursor}`, client: admin, expect: "Audit" },
+        { name: "audit log, deep page (cursor)", path: `/audit?cursor=${deepCursor}`, client: admin, expect: `>${deepKey - 1}</td>`, note: `events from #${(deepKey - 1).toLocaleString("en")} down` },
         { name: "rollout page", path: `/rollouts/${rollout.id}`, client: admin, expect: model },
       ],
     }),
@@ -175,7 +188,13 @@ async function main() {
     }
   });
   await section("bundle", async () => {
-    const routes = ["/", "/models", `/models/${model}`, `/models/${model}/versions/${versions}`, "/approvals", "/promotions", "/rollouts", `/rollouts/${rollout.id}`, "/audit", "/releases", "/incidents", "/policies"];
+    // Every kind of dashboard page (a route with parameters once, on the data set's rows).
+    const request = (await ok(await admin.send({ path: "/api/v1/promotions?limit=1" }), 200, "listing promotions")).items[0];
+    const routes = [
+      "/", "/models", `/models/${model}`, `/models/${model}/versions/${versions}`, `/models/${model}/compare`, `/models/${model}/policy`, `/models/${model}/aliases/bench`,
+      "/approvals", "/promotions", `/promotions/${request.id}`, `/promotions/${request.id}/evidence`, "/releases", "/rollouts", `/rollouts/${rollout.id}`, "/incidents",
+      "/audit", "/policies", "/search?q=fraud", "/notifications", "/settings/notifications", "/admin/users", "/admin/teams", "/admin/tokens", "/admin/webhooks",
+    ];
     log(`bundle: first-load JavaScript of ${routes.length} routes…`);
     const sizes = await measureBundles({ base, cookie: admin.jar.header(), routes, root });
     return sizes.map((s) => row({ section: "bundle", name: `first-load JS ${s.route}`, unit: "KB", runs: [s.gzipBytes / 1024], target: { atMost: 200 }, note: `${s.files} files, ${(s.bytes / 1024).toFixed(0)} KB before gzip` }));

@@ -27,10 +27,14 @@ export function meets(value, target) {
   return value <= target.atMost;
 }
 
-/** A row of the table: the median over runs, whether it meets its target, and every run's value. */
+/**
+ * A row of the table: the median over runs, whether it meets its target, and every run's value. `failure` is what
+ * went wrong functionally (an error answer, a wrong body, a cache that was skipped): the row then misses whatever
+ * its figure, and the smoke test fails on it.
+ */
 export function row({ section, name, unit, runs, target = null, note = "", digits = 1, failure = null }) {
   const value = median(runs);
-  return { section, name, unit, value: round(value, digits), runs: runs.map((r) => round(r, digits)), target, ok: failure ? false : meets(value, target), note: failure ?? note };
+  return { section, name, unit, value: round(value, digits), runs: runs.map((r) => round(r, digits)), target, ok: failure ? false : meets(value, target), note: failure ?? note, failure: failure ?? null };
 }
 
 const round = (x, digits) => (Number.isFinite(x) ? Number(x.toFixed(digits)) : null);

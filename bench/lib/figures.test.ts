@@ -43,7 +43,8 @@ describe("rows and the table", () => {
   });
   it("a failure is a miss whatever the figure, with its reason as the note", () => {
     const r = row({ section: "serving", name: "rps", unit: "", runs: [9000], target: { atLeast: 1 }, failure: "3 non-2xx answers" });
-    expect(r).toMatchObject({ ok: false, note: "3 non-2xx answers" });
+    expect(r).toMatchObject({ ok: false, note: "3 non-2xx answers", failure: "3 non-2xx answers" });
+    expect(row({ section: "s", name: "n", unit: "", runs: [1] }).failure).toBeNull();
   });
   it("formats thousands, targets and n/a", () => {
     expect(formatValue(12345.6, "req/s")).toBe("12,346 req/s");

@@ -49,10 +49,12 @@ export async function measureChart({ client, rolloutId, metric, requests, runs, 
   if (first.status !== 200) throw new Error(`GET ${path} answered ${first.status}: ${first.text().slice(0, 300)}`);
   const series = first.json();
   const points = series.challenger.points.length;
+  // The figure is for a long series brought down to a chart's worth: check it is one.
+  const shapeFailure = series.challenger.total <= points || points > 1_000 || points < 2 ? `the series has ${points} points from ${series.challenger.total} buckets: not a downsampled long series` : null;
   log(`chart: ${path}, ${runs} × ${requests} requests…`);
   const p50 = [];
   const p95 = [];
-  let failure = null;
+  let failure = shapeFailure;
   for (let i = 0; i < runs && !failure; i++) {
     const r = await time(client, path, requests, null);
     failure = r.failure;

@@ -15,14 +15,35 @@ function blast({ url, headers = {}, seconds, expectBody }) {
   });
 }
 
-/** One autocannon run's figures, and why it cannot count (errors, non-2xx, wrong bodies). */
-function figures(result) {
+/**
+ * One run's figures from its autocannon slices: requests per second over all of them, the median slice's p50 and
+ * the worst slice's p99, and why it cannot count (errors, non-2xx, wrong bodies).
+ */
+function figures(slices) {
   const problems = [];
-  if (result.errors) problems.push(`${result.errors} connection errors`);
-  if (result.timeouts) problems.push(`${result.timeouts} timeouts`);
-  if (result.non2xx) problems.push(`${result.non2xx} non-2xx answers`);
-  if (result.mismatches) problems.push(`${result.mismatches} answers with another body`);
-  return { rps: result.requests.average, p50: result.latency.p50, p99: result.latency.p99, problems };
+  const sum = (k) => slices.reduce((a, r) => a + (r[k] ?? 0), 0);
+  if (sum("errors")) problems.push(`${sum("errors")} connection errors`);
+  if (sum("timeouts")) problems.push(`${sum("timeouts")} timeouts`);
+  if (sum("non2xx")) problems.push(`${sum("non2xx")} non-2xx answers`);
+  if (sum("mismatches")) problems.push(`${sum("mismatches")} answers with another body`);
+  const p50s = slices.map((r) => r.latency.p50).sort((a, b) => a - b);
+  return { rps: slices.reduce((a, r) => a + r.requests.total, 0) / slices.reduce((a, r) => a + r.duration, 0), p50: p50s[p50s.length >> 1], p99: Math.max(...slices.map((r) => r.latency.p99)), problems };
+}
+
+/**
+ * Gatehouse and the bare server in alternating 2-second slices, `seconds` each in all: a shared machine's speed
+ * drifts over a minute, and measuring one after the other would compare two different machines.
+ */
+async function paired({ gatehouse, bare, seconds }) {
+  const slices = Math.max(1, Math.round(seconds / 2));
+  const each = Math.max(1, Math.round(seconds / slices));
+  const g = [];
+  const b = [];
+  for (let i = 0; i < slices; i++) {
+    g.push(await blast({ ...gatehouse, seconds: each }));
+    if (bare) b.push(await blast({ ...bare, seconds: each }));
+  }
+  return { g: figures(g), b: bare ? figures(b) : null };
 }
 
 async function startBare({ port, body, headers }) {
@@ -53,13 +74,14 @@ export async function measureServing({ base, mover, token, model, alias, version
     const g = [];
     const b = [];
     try {
-      log(`serving: ${t.name} ${runs} × ${seconds} s at ${CONNECTIONS} connections, then the bare Node server the same…`);
+      log(`serving: ${t.name} ${runs} × ${seconds} s at ${CONNECTIONS} connections, in 2 s slices alternating with the bare Node server…`);
       // Warm-up, not counted: JIT, the snapshot's first load, connection set-up (1 s left the first run ~half speed).
       await blast({ url: base + t.path, headers: auth, seconds: Math.min(3, seconds) });
       await blast({ url: `http://127.0.0.1:${barePort}/`, seconds: Math.min(3, seconds) });
       for (let i = 0; i < runs; i++) {
-        g.push(figures(await blast({ url: base + t.path, headers: auth, seconds })));
-        b.push(figures(await blast({ url: `http://127.0.0.1:${barePort}/`, seconds })));
+        const run = await paired({ gatehouse: { url: base + t.path, headers: auth }, bare: { url: `http://127.0.0.1:${barePort}/` }, seconds });
+        g.push(run.g);
+        b.push(run.b);
       }
     } finally {
       await bare.stop();
@@ -95,7 +117,7 @@ export async function measureServing({ base, mover, token, model, alias, version
   const after = [];
   if (body) {
     log(`serving: after moving ${model}@${alias} from v${version} to v${otherVersion}, ${runs} × ${seconds} s, every answer checked…`);
-    for (let i = 0; i < runs; i++) after.push(figures(await blast({ url: base + target.path, headers: auth, seconds, expectBody: body })));
+    for (let i = 0; i < runs; i++) after.push((await paired({ gatehouse: { url: base + target.path, headers: auth, expectBody: body }, seconds })).g);
   }
   const failure = !body ? `the lookup still answered v${version} 10 s after the move` : servedBy !== "snapshot" ? `answered by ${servedBy ?? "Next"}, not the snapshot: the cache was skipped` : after.flatMap((f) => f.problems).join("; ") || null;
   rows.push(

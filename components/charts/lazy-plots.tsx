@@ -13,6 +13,11 @@ const placeholder = (height: string, label: string) =>
     );
   };
 
+/** Starts loading the charts' code at once, while the page fetches the data they will draw. */
+export function preloadPlots(): void {
+  void import("./plots");
+}
+
 export const MetricPlot = dynamic(() => import("./plots").then((m) => m.MetricPlot), { ssr: false, loading: placeholder("h-72", "chart") });
 export const SmallPlot = dynamic(() => import("./plots").then((m) => m.SmallPlot), { ssr: false, loading: placeholder("h-36", "chart") });
 export const EvidencePlot = dynamic(() => import("./plots").then((m) => m.EvidencePlot), { ssr: false, loading: placeholder("h-64", "chart") });

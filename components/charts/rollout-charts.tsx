@@ -1,11 +1,11 @@
 "use client";
 
 import { useQuery } from "@tanstack/react-query";
-import { useId, useState } from "react";
+import { useEffect, useId, useState } from "react";
 import { inputStyles } from "@/components/ui/styles";
 import type { RolloutMetric, RolloutSeries } from "@/lib/rollouts/series";
 import { COLORS, t } from "./format";
-import { MetricPlot, SmallPlot } from "./lazy-plots";
+import { MetricPlot, SmallPlot, preloadPlots } from "./lazy-plots";
 import { PointsTable } from "./points-table";
 
 /**
@@ -33,6 +33,7 @@ export function RolloutCharts({ rolloutId, metrics, live }: { rolloutId: string;
   const [range, setRange] = useState<string>("all");
   const [dims, setDims] = useState("");
   const ids = { metric: useId(), range: useId(), group: useId() };
+  useEffect(preloadPlots, []);
   const { data, error, isPending, isFetching } = useQuery({
     queryKey: ["rollout-series", rolloutId, metric, range, dims],
     queryFn: () => fetchSeries(rolloutId, metric, range, dims),

@@ -4,7 +4,7 @@ import { forbidden } from "@/lib/api/errors";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db, transaction } from "@/lib/db";
-import { verifyAuditChain } from "./verify";
+import { verifyAuditChainWithHead } from "./verify";
 
 export type VerificationView = { ok: boolean; checked: number; firstBrokenId: string | null; verifiedAt: string; verifiedBy: string };
 
@@ -16,8 +16,9 @@ export async function verifyAndRecord(opts: { actor: Actor | null }): Promise<Ve
   const actor = requirePermission(opts.actor, "audit.read");
   // The chain spans every team: recomputing it, and seeing its size and who last checked it, is organisation-wide.
   if (!can(actor, "audit.read", null)) throw forbidden("Verifying the audit chain needs a global auditor, compliance officer or admin role; a team-scoped one reads its team's events.");
-  const chain = await verifyAuditChain();
-  const head = await db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true, hash: true } });
+  // The head recorded is the newest event this verification checked, not one written while it ran.
+  const chain = await verifyAuditChainWithHead();
+  const head = chain.head;
   const result = chain.ok ? await stillThere(chain) : chain;
   const label = actorFields(actor).actorLabel;
   const row = await transaction(async (tx) => {

@@ -1,5 +1,6 @@
 export type RangeResult = { ok: boolean; checked: number; firstBrokenId: string | null; firstPrevHash: string | null; lastHash: string | null; lastId: string | null };
-export function verifyRange(opts: { connectionString: string; from: string; to: string }): Promise<RangeResult>;
+export type RangeJob = { connectionString: string; from: string; to: string; first?: boolean };
+export function verifyRange(opts: RangeJob): Promise<RangeResult>;
 export function isoOf(text: string): string;
 export function copyField(field: string): string | null;
 export function copyRow(line: string): unknown[];

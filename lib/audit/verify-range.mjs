@@ -47,16 +47,19 @@ export function copyRow(line) {
 /**
  * `{ ok, checked, firstBrokenId, firstPrevHash, lastHash, lastId }` for ids from..to (strings of integers). Inside the
  * range every hash is recomputed and every link checked (a missing id makes the next event the first broken one);
- * the caller links the range to the one before it by `firstPrevHash` and checks it ended at `to` by `lastId`.
+ * the caller links the range to the one before it by `firstPrevHash` and checks it ended at `to` by `lastId`. The
+ * `first` range has no lower bound: an event below id 1 (which no writer gives) is read, and is the first broken one.
  */
-export async function verifyRange({ connectionString, from, to }) {
+export async function verifyRange({ connectionString, from, to, first = false }) {
   // BigInt() refuses anything but an integer: the only values put into the COPY's text.
   const lo = BigInt(from);
   const hi = BigInt(to);
   // Ids as numbers (exact below 2^53, which no log reaches): a BigInt per row costs more than the rest of the check.
   if (hi > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error("audit ids past 2^53 are not supported by the verifier");
-  const client = new pg.Client({ connectionString, options: "-c TimeZone=UTC" });
+  const client = new pg.Client({ connectionString, connectionTimeoutMillis: 10_000 });
   await client.connect();
+  // Timestamps as isoOf reads them, whatever the server's or the URL's settings.
+  await client.query("SET TimeZone = 'UTC'; SET DateStyle = 'ISO, YMD'");
   // Each row is checked as soon as its line arrives and then dropped: rows kept in batches would outlive the young
   // generation and make the garbage collector the biggest cost.
   let prevId = Number(lo) - 1;
@@ -78,7 +81,7 @@ export async function verifyRange({ connectionString, from, to }) {
   try {
     const stream = client.query(
       copyTo(`COPY (SELECT id, occurred_at, actor_type, actor_id, actor_label, action, target_type, target_id, team_id, before, after, reason, prev_hash, hash
-        FROM audit_events WHERE id BETWEEN ${lo} AND ${hi} ORDER BY id) TO STDOUT`),
+        FROM audit_events WHERE ${first ? "" : `id >= ${lo} AND `}id <= ${hi} ORDER BY id) TO STDOUT`),
     );
     const decoder = new StringDecoder("utf8");
     let rest = "";

@@ -78,6 +78,23 @@ describe.skipIf(!hasDb)("verifying the audit chain in ranges", () => {
     expect(await verifyAuditChain(undefined, { parts: 3 })).toEqual({ ok: true, checked: total, firstBrokenId: null });
   });
 
+  it("an event slipped in below id 1 is caught, in any split and inside a transaction", async () => {
+    // The table lets anyone with INSERT add a row; no writer gives an id below 1, so such a row is a forgery.
+    await db.$executeRawUnsafe(`INSERT INTO audit_events (id, occurred_at, actor_type, actor_label, action, target_type, target_id, prev_hash, hash)
+      VALUES (0, '2020-01-01T00:00:00Z', 'system', 'backdated', 'test.forged', 'test', 'x', $1, $2)`, "0".repeat(64), "e".repeat(64));
+    try {
+      for (const parts of [1, 3]) expect(await verifyAuditChain(undefined, { parts }), `${parts} part(s)`).toEqual({ ok: false, checked: 0, firstBrokenId: "0" });
+      expect(await db.$transaction((tx) => verifyAuditChain(tx))).toEqual({ ok: false, checked: 0, firstBrokenId: "0" });
+    } finally {
+      await behindTheTrigger(`DELETE FROM audit_events WHERE id = $1`, 0n);
+    }
+    expect((await verifyAuditChain(undefined, { parts: 3 })).ok).toBe(true);
+  });
+
+  it("never starts more than 8 threads, however many parts are asked for", async () => {
+    expect(await verifyAuditChain(undefined, { parts: 10_000 })).toEqual({ ok: true, checked: total, firstBrokenId: null });
+  });
+
   it("the first event must link to the genesis hash, in any split", async () => {
     const first = await db.auditEvent.findUniqueOrThrow({ where: { id: 1n } });
     await behindTheTrigger(`UPDATE audit_events SET prev_hash = $1 WHERE id = 1`, "f".repeat(64));

@@ -6,7 +6,7 @@ import { Worker } from "node:worker_threads";
 import { db, type Tx } from "@/lib/db";
 import { env } from "@/lib/env";
 import { GENESIS_HASH, verifyChain, type ChainCheck, type ChainedEvent } from "./chain";
-import { verifyRange, type RangeResult } from "./verify-range.mjs";
+import { verifyRange, type RangeJob, type RangeResult } from "./verify-range.mjs";
 
 const PAGE = 10_000;
 
@@ -40,59 +40,94 @@ export function toChainedEvent(r: Row): ChainedEvent {
  * a few seconds on two cores (bench/README.md, figure 5). Events appended meanwhile are left for the next run.
  */
 export async function verifyAuditChain(client?: Tx, opts: { parts?: number } = {}): Promise<Omit<ChainCheck, "lastHash">> {
-  if (client) return verifyInTransaction(client);
+  const { ok, checked, firstBrokenId } = client ? await verifyInTransaction(client) : await verifyAuditChainWithHead(opts);
+  return { ok, checked, firstBrokenId };
+}
+
+export type VerifiedChain = Omit<ChainCheck, "lastHash"> & { head: { id: bigint; hash: string } | null };
+
+// One verification at a time per process: each takes a connection and a thread per core, and concurrent callers
+// (several auditors pressing Verify) get the same answer anyway.
+let inFlight: Promise<VerifiedChain> | null = null;
+
+/** verifyAuditChain, with the newest event it verified: what a later verification must still find (verifications.ts). */
+export function verifyAuditChainWithHead(opts: { parts?: number } = {}): Promise<VerifiedChain> {
+  if (opts.parts !== undefined) return verifyInRanges(opts.parts);
+  inFlight ??= verifyInRanges().finally(() => {
+    inFlight = null;
+  });
+  return inFlight;
+}
+
+async function verifyInRanges(partsAsked?: number): Promise<VerifiedChain> {
   const head = await db.auditEvent.findFirst({ orderBy: { id: "desc" }, select: { id: true } });
-  if (!head) return { ok: true, checked: 0, firstBrokenId: null };
+  if (!head) return { ok: true, checked: 0, firstBrokenId: null, head: null };
+  if (head.id < 1n) {
+    // Only ids below 1, which no writer gives: the first of them is the first broken event.
+    const r = await verifyRange({ connectionString: env().DATABASE_URL, from: "1", to: head.id.toString(), first: true });
+    return { ok: false, checked: 0, firstBrokenId: r.firstBrokenId, head: null };
+  }
   const total = head.id;
-  // Below 50,000 events a second range is not worth a thread; `parts` is for tests of the linking.
-  const parts = BigInt(Math.max(1, Math.min(Number(total), opts.parts ?? Math.min(4, availableParallelism(), Number(total / 50_000n)))));
-  const size = (total + parts - 1n) / parts;
-  const ranges = Array.from({ length: Number(parts) }, (_, i) => ({ from: BigInt(i) * size + 1n, to: BigInt(i + 1) * size < total ? BigInt(i + 1) * size : total }));
-  const results = await Promise.all(ranges.map((r) => inWorker({ connectionString: env().DATABASE_URL, from: r.from.toString(), to: r.to.toString() })));
+  // Below 50,000 events a second range is not worth a thread; `parts` is for tests of the linking (at most 8 threads).
+  const parts = BigInt(Math.max(1, Math.min(Number(total), 8, partsAsked ?? Math.min(4, availableParallelism(), Number(total / 50_000n)))));
+  const ranges = Array.from({ length: Number(parts) }, (_, i) => ({ from: (BigInt(i) * total) / parts + 1n, to: (BigInt(i + 1) * total) / parts })).filter((r) => r.from <= r.to);
+  const jobs = ranges.map((r, i) => ({ connectionString: env().DATABASE_URL, from: r.from.toString(), to: r.to.toString(), first: i === 0 }));
+  const results = jobs.length === 1 ? [await verifyRange(jobs[0])] : await inWorkers(jobs);
   let checked = 0;
   let prevHash = GENESIS_HASH;
   for (let i = 0; i < results.length; i++) {
     const r = results[i];
     const { from, to } = ranges[i];
     // The range must follow on from the one before: its first event links to that one's last.
-    if (r.checked > 0 && r.firstPrevHash !== prevHash) return { ok: false, checked, firstBrokenId: from.toString() };
-    if (!r.ok) return { ok: false, checked: checked + r.checked, firstBrokenId: r.firstBrokenId };
+    if (r.checked > 0 && r.firstPrevHash !== prevHash) return { ok: false, checked, firstBrokenId: from.toString(), head: null };
+    if (!r.ok) return { ok: false, checked: checked + r.checked, firstBrokenId: r.firstBrokenId, head: null };
     // Every id up to `to` must be there (ids are contiguous; the append-only table never loses one legitimately).
     // As in one pass, the first broken event is the one after the gap: the next range's first.
-    if (r.lastId !== to.toString()) return { ok: false, checked: checked + r.checked, firstBrokenId: (i + 1 < results.length ? to + 1n : r.lastId === null ? from : BigInt(r.lastId) + 1n).toString() };
+    if (r.lastId !== to.toString()) return { ok: false, checked: checked + r.checked, firstBrokenId: (i + 1 < results.length ? to + 1n : r.lastId === null ? from : BigInt(r.lastId) + 1n).toString(), head: null };
     checked += r.checked;
     prevHash = r.lastHash!;
   }
-  return { ok: true, checked, firstBrokenId: null };
+  return { ok: true, checked, firstBrokenId: null, head: { id: total, hash: prevHash } };
 }
 
 const WORKER = path.join(process.cwd(), "lib", "audit", "verify-range.mjs");
 
-/** verifyRange in a worker thread; in this thread when the worker file is not there (it ships with the checkout). */
-function inWorker(data: { connectionString: string; from: string; to: string }): Promise<RangeResult> {
-  if (!existsSync(WORKER)) return verifyRange(data);
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(WORKER, { workerData: { ...data, gatehouseVerifyRange: true } });
-    worker.once("message", (m: { result?: RangeResult; error?: string }) => {
-      void worker.terminate();
-      if (m.result) resolve(m.result);
-      else reject(new Error(`audit verification failed: ${m.error}`));
-    });
-    worker.once("error", reject);
-  });
+/**
+ * verifyRange for each job in a worker thread of its own; in this thread when the worker file is not there (it
+ * ships with the checkout, and the server runs from it). The first failure stops the other workers.
+ */
+async function inWorkers(jobs: RangeJob[]): Promise<RangeResult[]> {
+  if (!existsSync(WORKER)) return Promise.all(jobs.map(verifyRange));
+  const workers: Worker[] = [];
+  try {
+    return await Promise.all(
+      jobs.map(
+        (data) =>
+          new Promise<RangeResult>((resolve, reject) => {
+            const worker = new Worker(WORKER, { workerData: { ...data, gatehouseVerifyRange: true } });
+            workers.push(worker);
+            worker.once("message", (m: { result?: RangeResult; error?: string }) => (m.result ? resolve(m.result) : reject(new Error(`audit verification failed: ${m.error}`))));
+            worker.once("error", reject);
+            worker.once("exit", (code) => reject(new Error(`audit verification worker exited (${code}) without an answer`)));
+          }),
+      ),
+    );
+  } finally {
+    for (const w of workers) void w.terminate();
+  }
 }
 
 type RawEvent = Omit<ChainedEvent, "occurredAt"> & { occurredAt: string | null; occurredAtRaw: Date | null };
 
-/** A page of events from `after` on, inside the caller's transaction, as verify-range.mjs reads them. */
-function readPage(client: Tx, after: bigint): Promise<RawEvent[]> {
+/** A page of events after `after` (from the very first, whatever its id, when null), inside the caller's transaction. */
+function readPage(client: Tx, after: bigint | null): Promise<RawEvent[]> {
   return client.$queryRawUnsafe<RawEvent[]>(
     `SELECT id::text AS id,
        CASE WHEN occurred_at >= '1000-01-01' AND occurred_at < '10000-01-01' THEN to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END AS "occurredAt",
        CASE WHEN occurred_at >= '1000-01-01' AND occurred_at < '10000-01-01' THEN NULL ELSE occurred_at END AS "occurredAtRaw",
        actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action, target_type AS "targetType", target_id AS "targetId",
        team_id AS "teamId", before, after, reason, prev_hash AS "prevHash", hash
-     FROM audit_events WHERE id > $1 ORDER BY audit_events.id LIMIT ${PAGE}`,
+     FROM audit_events WHERE $1::bigint IS NULL OR id > $1::bigint ORDER BY audit_events.id LIMIT ${PAGE}`,
     after,
   );
 }
@@ -104,7 +139,7 @@ function chained(rows: RawEvent[]): ChainedEvent[] {
 async function verifyInTransaction(client: Tx): Promise<Omit<ChainCheck, "lastHash">> {
   let state = { prevHash: GENESIS_HASH, prevId: null as bigint | null, checked: 0 };
   for (;;) {
-    const rows = await readPage(client, state.prevId ?? 0n);
+    const rows = await readPage(client, state.prevId);
     const result = verifyChain(chained(rows), state);
     if (!result.ok) return { ok: false, checked: result.checked, firstBrokenId: result.firstBrokenId };
     if (rows.length < PAGE) return { ok: true, checked: result.checked, firstBrokenId: null };
