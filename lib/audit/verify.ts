@@ -117,30 +117,12 @@ async function inWorkers(jobs: RangeJob[]): Promise<RangeResult[]> {
   }
 }
 
-type RawEvent = Omit<ChainedEvent, "occurredAt"> & { occurredAt: string | null; occurredAtRaw: Date | null };
-
-/** A page of events after `after` (from the very first, whatever its id, when null), inside the caller's transaction. */
-function readPage(client: Tx, after: bigint | null): Promise<RawEvent[]> {
-  return client.$queryRawUnsafe<RawEvent[]>(
-    `SELECT id::text AS id,
-       CASE WHEN occurred_at >= '1000-01-01' AND occurred_at < '10000-01-01' THEN to_char(occurred_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END AS "occurredAt",
-       CASE WHEN occurred_at >= '1000-01-01' AND occurred_at < '10000-01-01' THEN NULL ELSE occurred_at END AS "occurredAtRaw",
-       actor_type AS "actorType", actor_id AS "actorId", actor_label AS "actorLabel", action, target_type AS "targetType", target_id AS "targetId",
-       team_id AS "teamId", before, after, reason, prev_hash AS "prevHash", hash
-     FROM audit_events WHERE $1::bigint IS NULL OR id > $1::bigint ORDER BY audit_events.id LIMIT ${PAGE}`,
-    after,
-  );
-}
-
-function chained(rows: RawEvent[]): ChainedEvent[] {
-  return rows.map(({ occurredAtRaw, ...r }) => ({ ...r, occurredAt: r.occurredAt ?? new Date(occurredAtRaw!).toISOString() }));
-}
-
+/** Inside the caller's transaction, a page at a time from the very first event (whatever its id), as stored. */
 async function verifyInTransaction(client: Tx): Promise<Omit<ChainCheck, "lastHash">> {
   let state = { prevHash: GENESIS_HASH, prevId: null as bigint | null, checked: 0 };
   for (;;) {
-    const rows = await readPage(client, state.prevId);
-    const result = verifyChain(chained(rows), state);
+    const rows = await client.auditEvent.findMany({ where: state.prevId === null ? {} : { id: { gt: state.prevId } }, orderBy: { id: "asc" }, take: PAGE });
+    const result = verifyChain(rows.map(toChainedEvent), state);
     if (!result.ok) return { ok: false, checked: result.checked, firstBrokenId: result.firstBrokenId };
     if (rows.length < PAGE) return { ok: true, checked: result.checked, firstBrokenId: null };
     state = { prevHash: result.lastHash, prevId: result.prevId, checked: result.checked };
