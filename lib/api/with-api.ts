@@ -41,7 +41,7 @@ export function errorResponse(err: unknown): NextResponse<ErrorBody> {
 export const MAX_BODY_BYTES = 1024 * 1024;
 
 /** Reads at most `limit` bytes (MAX_BODY_BYTES unless the route says), whatever Content-Length claims, and refuses more with a 413. */
-async function readLimitedText(request: Request, limit: number): Promise<string> {
+export async function readLimitedText(request: Request, limit: number): Promise<string> {
   const tooLarge = () => new AppError(413, "payload_too_large", `The body is larger than ${limit / 1024 / 1024} MB; split it into several requests`);
   if (Number(request.headers.get("content-length") ?? 0) > limit) throw tooLarge();
   if (!request.body) return "";
@@ -97,7 +97,10 @@ export class Reply {
 /** Response headers gathered before the handler runs (the rate limit's), added to whatever the request gets. */
 type Extra = { headers: Record<string, string> };
 
-function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request, extra: Extra) => Promise<A>, handler: Handler<B, Q, A>) {
+/** Renders a thrown error as the response; `errorResponse` unless the route speaks another API's error format (MLflow's). */
+export type ErrorRenderer = (err: unknown) => Response;
+
+function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request, extra: Extra) => Promise<A>, handler: Handler<B, Q, A>, renderError: ErrorRenderer = errorResponse) {
   return async (request: Request, context: { params: Promise<Params> }): Promise<Response> => {
     const extra: Extra = { headers: {} };
     let response: Response;
@@ -112,7 +115,7 @@ function wrap<B, Q, A>(opts: Options<B, Q>, authenticate: (r: Request, extra: Ex
       else if (result instanceof Reply) response = NextResponse.json(result.data, { status: result.status, headers: result.headers });
       else response = NextResponse.json(result);
     } catch (err) {
-      response = errorResponse(err);
+      response = renderError(err);
     }
     for (const [name, value] of Object.entries(extra.headers)) {
       try {
@@ -157,7 +160,7 @@ function refuseCrossSite(request: Request) {
 }
 
 /** A route that needs a signed-in user or an API token (and `permission`, if given). */
-export function withApi<B = undefined, Q = undefined>(opts: Options<B, Q>, handler: Handler<B, Q, Actor>) {
+export function withApi<B = undefined, Q = undefined>(opts: Options<B, Q>, handler: Handler<B, Q, Actor>, renderError?: ErrorRenderer) {
   return wrap(
     opts,
     async (request, extra) => {
@@ -169,6 +172,7 @@ export function withApi<B = undefined, Q = undefined>(opts: Options<B, Q>, handl
       return opts.permission ? requirePermission(principal.actor, opts.permission) : principal.actor;
     },
     handler,
+    renderError,
   );
 }
 

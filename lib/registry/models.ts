@@ -7,7 +7,7 @@ import { db, transaction, type Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
 import { pageArgs, toPage, type Page } from "@/lib/pagination";
 import { readableTeamIds } from "./access";
-import { ZCreateModelInput, ZListModelsQuery, type TCreateModelInput } from "./schemas";
+import { ZCreateModelInput, ZListModelsQuery, ZUpdateModelInput, type TCreateModelInput, type TUpdateModelInput } from "./schemas";
 import { modelInclude, toModelView, type ModelView } from "./views";
 
 /** The model named `name` if `actor` may read it; 404 otherwise (403 would confirm it exists). */
@@ -62,4 +62,29 @@ export async function listModels(opts: { actor: Actor | null; query: unknown }):
 export async function getModel(opts: { actor: Actor | null; name: string }): Promise<ModelView> {
   const model = await findReadableModel(db, opts.actor, opts.name);
   return toModelView(await db.registeredModel.findUniqueOrThrow({ where: { id: model.id }, include: modelInclude }));
+}
+
+/**
+ * Changes a model's description or tags (a function computes them from the locked row, so setting one tag keeps
+ * the others), with the audit event.
+ */
+export async function updateModel(opts: { actor: Actor | null; name: string; change: (before: { description: string; tags: Record<string, string> }) => TUpdateModelInput }): Promise<ModelView> {
+  return transaction(async (tx) => {
+    const found = await findReadableModel(tx, opts.actor, opts.name);
+    const actor = requirePermission(opts.actor, "registry.write", found.teamId);
+    await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${found.id} FOR UPDATE`;
+    const before = await tx.registeredModel.findUniqueOrThrow({ where: { id: found.id } });
+    const input = ZUpdateModelInput.parse(opts.change({ description: before.description, tags: before.tags as Record<string, string> }));
+    const model = await tx.registeredModel.update({ where: { id: found.id }, data: { description: input.description, tags: input.tags }, include: modelInclude });
+    const changed = (["description", "tags"] as const).filter((k) => input[k] !== undefined);
+    await recordAuditEvent(tx, {
+      actor,
+      action: "model.update",
+      target: { type: "model", id: model.id, teamId: model.teamId },
+      before: Object.fromEntries(changed.map((k) => [k, before[k]])),
+      after: Object.fromEntries(changed.map((k) => [k, model[k]])),
+      reason: input.reason,
+    });
+    return toModelView(model);
+  });
 }

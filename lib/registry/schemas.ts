@@ -40,6 +40,11 @@ export const ZCreateModelInput = z.object({
 });
 export type TCreateModelInput = z.input<typeof ZCreateModelInput>;
 
+export const ZUpdateModelInput = z
+  .strictObject({ description: optionalText(5_000), tags: ZTags.optional(), reason: ZReason })
+  .refine((v) => v.description !== undefined || v.tags !== undefined, "Send at least one of description, tags");
+export type TUpdateModelInput = z.input<typeof ZUpdateModelInput>;
+
 const ZColumn = z.object({ name: z.string().min(1).max(200), type: z.string().min(1).max(100), optional: z.boolean().optional() });
 
 export const ZCreateVersionInput = z.object({
@@ -70,6 +75,11 @@ export const ZCreateVersionInput = z.object({
     .default({}),
 });
 export type TCreateVersionInput = z.input<typeof ZCreateVersionInput>;
+
+/** Registration through the MLflow API: the same, but the artifact checksum may be missing (stored empty). */
+export const ZMlflowVersionInput = ZCreateVersionInput.extend({
+  artifact: z.object({ uri: ZUri, checksum: z.union([z.literal(""), ZHash], { error: "A content hash such as sha256:<hex>" }) }, { error: "artifact { uri } is required" }),
+});
 
 export const VERSION_STATUSES = ["ready", "archived"] as const;
 export const ZUpdateVersionInput = z

@@ -7,7 +7,7 @@ import { requirePermission } from "@/lib/auth/require";
 import { db, transaction, type Tx } from "@/lib/db";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/pagination";
 import { findReadableModel } from "./models";
-import { ZCreateVersionInput, ZPageQuery, ZUpdateVersionInput, type TCreateVersionInput, type TUpdateVersionInput } from "./schemas";
+import { ZCreateVersionInput, ZMlflowVersionInput, ZPageQuery, ZUpdateVersionInput, type TCreateVersionInput, type TUpdateVersionInput } from "./schemas";
 import { toVersionView, versionInclude, type VersionView } from "./views";
 
 export function parseVersionNumber(value: string): number {
@@ -27,11 +27,13 @@ export async function findVersion(client: Tx, modelId: string, modelName: string
 }
 
 /** Registers the next version (1, 2, 3… per model); concurrent registrations queue on the model row. */
-export async function registerVersion(opts: { actor: Actor | null; model: string; input: TCreateVersionInput }): Promise<VersionView> {
-  const input = ZCreateVersionInput.parse(opts.input);
+export async function registerVersion(opts: { actor: Actor | null; model: string; input: TCreateVersionInput; via?: "api" | "mlflow" }): Promise<VersionView> {
+  // MLflow clients know no artifact checksum: theirs may come without one (provenance gates then say so).
+  const input = (opts.via === "mlflow" ? ZMlflowVersionInput : ZCreateVersionInput).parse(opts.input);
   return transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, opts.model);
     const actor = requirePermission(opts.actor, "registry.write", model.teamId);
+    if (model.archivedAt) throw conflict(`Model "${model.name}" is archived; it takes no new versions`, [{ path: "model", message: "Archived" }]);
     await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
     const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" }, select: { version: true } });
     const version = (last?.version ?? 0) + 1;
@@ -73,7 +75,7 @@ export async function registerVersion(opts: { actor: Actor | null; model: string
       actor,
       action: "version.register",
       target: { type: "model-version", id: row.id, teamId: model.teamId },
-      after: { model: model.name, version, artifact: view.artifact, lineage: view.lineage, environment: view.environment, reproducible: view.reproducible },
+      after: { model: model.name, version, artifact: view.artifact, lineage: view.lineage, environment: view.environment, reproducible: view.reproducible, ...(opts.via === "mlflow" ? { via: "mlflow" } : {}) },
     });
     return view;
   });
@@ -99,14 +101,15 @@ export async function getVersion(opts: { actor: Actor | null; model: string; ver
 }
 
 /** Changes description, tags or status, nothing else; a version an alias points at cannot be archived. */
-export async function updateVersion(opts: { actor: Actor | null; model: string; version: string; input: TUpdateVersionInput }): Promise<VersionView> {
-  const input = ZUpdateVersionInput.parse(opts.input);
+export async function updateVersion(opts: { actor: Actor | null; model: string; version: string; input: TUpdateVersionInput | ((before: { tags: Record<string, string> }) => TUpdateVersionInput) }): Promise<VersionView> {
   return transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, opts.model);
     const actor = requirePermission(opts.actor, "registry.write", model.teamId);
     // Alias moves take the same lock, so "no alias points here" still holds when the archive commits.
     await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
     const before = await findVersion(tx, model.id, model.name, parseVersionNumber(opts.version));
+    // A function computes the change from the locked row (setting one tag keeps the others another writer just set).
+    const input = ZUpdateVersionInput.parse(typeof opts.input === "function" ? opts.input({ tags: before.tags as Record<string, string> }) : opts.input);
     if (input.status === "archived" && before.aliases.length > 0) {
       throw conflict(`Version ${before.version} is @${before.aliases.map((a) => a.name).join(", @")}; move the alias before archiving it`, [{ path: "status", message: "An alias points at this version" }]);
     }

@@ -18,6 +18,8 @@ export type ModelView = {
   /** Whether the latest version is reproducible (null without versions). */
   latestReproducible: boolean | null;
   aliases: { alias: string; version: number }[];
+  /** When the model was deleted through the MLflow API (archived: kept with its history, taking no new versions). */
+  archivedAt: string | null;
   createdAt: string;
   updatedAt: string;
 };
@@ -32,6 +34,7 @@ export function toModelView(m: ModelRow): ModelView {
     latestVersion: m.versions[0]?.version ?? null,
     latestReproducible: m.versions[0] ? reproducibility(m.versions[0]).reproducible : null,
     aliases: m.aliases.map((a) => ({ alias: a.name, version: a.version.version })),
+    archivedAt: m.archivedAt?.toISOString() ?? null,
     createdAt: m.createdAt.toISOString(),
     updatedAt: m.updatedAt.toISOString(),
   };

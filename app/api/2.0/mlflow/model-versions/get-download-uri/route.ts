@@ -1,0 +1,6 @@
+// GET /api/2.0/mlflow/model-versions/get-download-uri
+import { getModelVersionDownloadUri } from "@/lib/mlflow/read";
+import { mlflowRoute } from "@/lib/mlflow/route";
+import { ZNameVersion } from "@/lib/mlflow/schemas";
+
+export const GET = mlflowRoute(ZNameVersion, (actor, input) => getModelVersionDownloadUri(actor, input));

@@ -1,0 +1,6 @@
+// PATCH /api/2.0/mlflow/model-versions/update
+import { updateModelVersion } from "@/lib/mlflow/write";
+import { mlflowRoute } from "@/lib/mlflow/route";
+import { ZUpdateModelVersion } from "@/lib/mlflow/schemas";
+
+export const PATCH = mlflowRoute(ZUpdateModelVersion, (actor, input) => updateModelVersion(actor, input));

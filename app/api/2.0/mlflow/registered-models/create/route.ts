@@ -1,0 +1,6 @@
+// POST /api/2.0/mlflow/registered-models/create
+import { createRegisteredModel } from "@/lib/mlflow/write";
+import { mlflowRoute } from "@/lib/mlflow/route";
+import { ZCreateRegisteredModel } from "@/lib/mlflow/schemas";
+
+export const POST = mlflowRoute(ZCreateRegisteredModel, (actor, input) => createRegisteredModel(actor, input));

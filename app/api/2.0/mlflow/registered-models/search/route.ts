@@ -1,0 +1,6 @@
+// GET /api/2.0/mlflow/registered-models/search
+import { searchModels } from "@/lib/mlflow/read";
+import { mlflowRoute } from "@/lib/mlflow/route";
+import { ZSearchRegisteredModels } from "@/lib/mlflow/schemas";
+
+export const GET = mlflowRoute(ZSearchRegisteredModels, (actor, input) => searchModels(actor, input));

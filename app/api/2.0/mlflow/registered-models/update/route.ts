@@ -1,0 +1,6 @@
+// PATCH /api/2.0/mlflow/registered-models/update
+import { updateRegisteredModel } from "@/lib/mlflow/write";
+import { mlflowRoute } from "@/lib/mlflow/route";
+import { ZUpdateRegisteredModel } from "@/lib/mlflow/schemas";
+
+export const PATCH = mlflowRoute(ZUpdateRegisteredModel, (actor, input) => updateRegisteredModel(actor, input));
