@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import { NextResponse } from "next/server";
 import type { ZodType } from "zod";
 import { fromDatabaseError } from "@/lib/api/db-errors";
-import { AppError, badRequest, isDatabaseUnavailable, refuseUnstorable, reportDatabaseUnavailable } from "@/lib/api/errors";
+import { AppError, isDatabaseUnavailable, refuseUnstorable, reportDatabaseUnavailable } from "@/lib/api/errors";
 import { MAX_BODY_BYTES, readLimitedText, withApi } from "@/lib/api/with-api";
 import type { Actor } from "@/lib/auth/permissions";
 import { MlflowError, toMlflowError } from "./errors";
@@ -47,7 +47,7 @@ async function readInput(request: Request): Promise<Record<string, unknown>> {
   } catch (e) {
     throw new MlflowError("BAD_REQUEST", `Malformed JSON in the request body: ${(e as Error).message}`);
   }
-  if (body === null || typeof body !== "object" || Array.isArray(body)) throw badRequest("The request body must be a JSON object");
+  if (body === null || typeof body !== "object" || Array.isArray(body)) throw new MlflowError("BAD_REQUEST", "The request body must be a JSON object with the request's fields.");
   return body as Record<string, unknown>;
 }
 
