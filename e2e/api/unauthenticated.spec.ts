@@ -72,6 +72,13 @@ test.describe("without a session or token", () => {
           const label = `${method} ${url}${authorization ? ` with ${authorization}` : ""}`;
           expect(res.status(), label).toBe(401);
           if (method === "HEAD") continue;
+          // The MLflow-compatible API answers in MLflow's error format; the rest in Gatehouse's.
+          if (route.startsWith("/api/2.0/mlflow/")) {
+            const body = (await res.json()) as { error_code?: string; message?: string };
+            expect(body.error_code, label).toBe("UNAUTHENTICATED");
+            expect(body.message, label).toBeTruthy();
+            continue;
+          }
           const body = (await res.json()) as { error?: { code?: string; message?: string } };
           expect(body.error?.code, label).toBe("unauthenticated");
           expect(body.error?.message, label).toBeTruthy();

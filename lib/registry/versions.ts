@@ -8,6 +8,7 @@ import { db, transaction, type Tx } from "@/lib/db";
 import { decodeCursor, encodeCursor, type Page } from "@/lib/pagination";
 import { findReadableModel } from "./models";
 import { ZCreateVersionInput, ZMlflowVersionInput, ZPageQuery, ZUpdateVersionInput, type TCreateVersionInput, type TUpdateVersionInput } from "./schemas";
+import { ZReportInput, type TReportInput } from "./report-schemas";
 import { toVersionView, versionInclude, type VersionView } from "./views";
 
 export function parseVersionNumber(value: string): number {
@@ -26,17 +27,36 @@ export async function findVersion(client: Tx, modelId: string, modelName: string
   return row;
 }
 
-/** Registers the next version (1, 2, 3… per model); concurrent registrations queue on the model row. */
-export async function registerVersion(opts: { actor: Actor | null; model: string; input: TCreateVersionInput; via?: "api" | "mlflow" }): Promise<VersionView> {
+/**
+ * Registers the next version (1, 2, 3… per model); concurrent registrations queue on the model row. `via`:
+ * Gatehouse's API, the MLflow API, or an MLflow connector importing a version with MLflow's own `number` (gaps kept)
+ * and its run's `reports`, in the same transaction.
+ */
+export async function registerVersion(opts: {
+  actor: Actor | null;
+  model: string;
+  input: TCreateVersionInput;
+  via?: "api" | "mlflow" | "connector";
+  number?: number;
+  reports?: TReportInput[];
+}): Promise<VersionView> {
   // MLflow clients know no artifact checksum: theirs may come without one (provenance gates then say so).
-  const input = (opts.via === "mlflow" ? ZMlflowVersionInput : ZCreateVersionInput).parse(opts.input);
+  const input = (opts.via === "mlflow" || opts.via === "connector" ? ZMlflowVersionInput : ZCreateVersionInput).parse(opts.input);
+  const reports = (opts.reports ?? []).map((r) => ZReportInput.parse(r));
   return transaction(async (tx) => {
     const model = await findReadableModel(tx, opts.actor, opts.model);
     const actor = requirePermission(opts.actor, "registry.write", model.teamId);
     if (model.archivedAt) throw conflict(`Model "${model.name}" is archived; it takes no new versions`, [{ path: "model", message: "Archived" }]);
     await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
+    const connector = await tx.mlflowConnector.findUnique({ where: { modelId: model.id }, select: { trackingUri: true, mlflowName: true } });
+    if (connector && opts.via !== "connector") {
+      throw conflict(`Versions of ${model.name} are imported from MLflow (${connector.mlflowName} at ${connector.trackingUri}); register them there and Gatehouse imports them.`, [{ path: "model", message: "Governed through an MLflow connector" }]);
+    }
     const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" }, select: { version: true } });
-    const version = (last?.version ?? 0) + 1;
+    if (opts.number !== undefined && (await tx.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: opts.number } }, select: { id: true } }))) {
+      throw conflict(`${model.name} already has a version ${opts.number}`, [{ path: "version", message: "Already registered" }]);
+    }
+    const version = opts.number ?? (last?.version ?? 0) + 1;
     const { lineage: l, environment: e } = input;
     if (l.parentVersion !== undefined && l.parentVersion >= version) {
       throw badRequest(`parentVersion ${l.parentVersion} does not exist yet (this will be version ${version})`, [{ path: "lineage.parentVersion", message: "Must be an earlier version" }]);
@@ -75,9 +95,13 @@ export async function registerVersion(opts: { actor: Actor | null; model: string
       actor,
       action: "version.register",
       target: { type: "model-version", id: row.id, teamId: model.teamId },
-      after: { model: model.name, version, artifact: view.artifact, lineage: view.lineage, environment: view.environment, reproducible: view.reproducible, ...(opts.via === "mlflow" ? { via: "mlflow" } : {}) },
+      after: { model: model.name, version, artifact: view.artifact, lineage: view.lineage, environment: view.environment, reproducible: view.reproducible, ...(opts.via && opts.via !== "api" ? { via: opts.via } : {}) },
     });
-    return view;
+    for (const report of reports) {
+      const r = await tx.evaluationReport.create({ data: { versionId: row.id, kind: report.kind, payload: report.payload as object, createdBy: actorFields(actor).actorLabel, createdById: actor.kind === "user" ? actor.userId : null } });
+      await recordAuditEvent(tx, { actor, action: "report.add", target: { type: "report", id: r.id, teamId: model.teamId }, after: { model: model.name, version, kind: report.kind } });
+    }
+    return reports.length ? toVersionView(await tx.modelVersion.findUniqueOrThrow({ where: { id: row.id }, include: versionInclude })) : view;
   });
 }
 

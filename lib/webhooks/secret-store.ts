@@ -24,3 +24,7 @@ export function decryptWebhookSecret(sealed: string): string | null {
     return null;
   }
 }
+
+/** Other secrets Gatehouse must send on, not just check (MLflow connector tokens), are sealed with the same key. */
+export const sealStoredSecret = encryptWebhookSecret;
+export const openStoredSecret = decryptWebhookSecret;
