@@ -33,6 +33,9 @@ export async function register() {
     for (const r of rollouts) if (r.action !== "hold" && r.action !== "wait") console.log(`[gatehouse] rollout ${r.number}: ${r.action} (${r.reason})`);
     for (const f of failed) console.error(`[gatehouse] rollout ${f.id} could not be judged this tick: ${f.error}`);
   });
+  const { startMlflowWorker } = await import("@/lib/mlflow/alias-sync");
+  // MLflow connectors: scheduled imports, and alias moves sent to MLflow (retried until MLflow takes them).
+  startMlflowWorker();
   const { env } = await import("@/lib/env");
   if (env().GATEHOUSE_DEMO_SIMULATOR) {
     const { startDemoSimulator } = await import("@/lib/rollouts/simulate");

@@ -1,4 +1,5 @@
 import { z, type ZodType } from "zod";
+import { ZSaveConnectorInput } from "@/lib/mlflow/connector-schemas";
 import { ZCreateTeamInput, ZCreateTokenInput, ZCreateUserInput, ZListQuery, ZReasonInput, ZResetPasswordInput, ZRoleGrantInput } from "@/lib/auth/schemas";
 import { PERMISSIONS, type Permission } from "@/lib/auth/permissions";
 import { ZListNotificationsQuery, ZMarkReadInput, ZUpdatePreferencesInput } from "@/lib/notifications/schemas";
@@ -72,6 +73,11 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/policies/default", summary: "The organisation default policy (newest, or ?version=)", permission: "registry.read", query: ZPolicyVersionQuery },
   { method: "put", path: "/api/v1/policies/default", summary: "Save a new version of the organisation default", permission: "policies.manage", body: ZPutPolicyInput, validatesDocument: true },
   { method: "post", path: "/api/v1/policies/validate", summary: "Validate a policy text: 200, or 422 with each error's path, line and column", permission: "registry.read", body: ZValidatePolicyInput, validatesDocument: true },
+  { method: "get", path: "/api/v1/models/{name}/mlflow", summary: "The model's MLflow connector (never its token), drift and recent alias moves; { connector: null } without one", permission: "registry.read" },
+  { method: "put", path: "/api/v1/models/{name}/mlflow", summary: "Connect the model to an MLflow registry, or change the connection (tracking URI, model name, token, interval)", permission: "mlflow.manage", body: ZSaveConnectorInput },
+  { method: "delete", path: "/api/v1/models/{name}/mlflow", summary: "Disconnect from MLflow (imported versions and aliases stay)", permission: "mlflow.manage", query: ZReasonInput },
+  { method: "post", path: "/api/v1/models/{name}/mlflow/import", summary: "Import from MLflow now: new versions, alias adoption (first import), drift", permission: "registry.write" },
+  { method: "post", path: "/api/v1/models/{name}/mlflow/push-aliases", summary: "Resolve drift: send Gatehouse's position of every drifted alias to MLflow", permission: "aliases.rollback", body: ZReasonInput },
   { method: "post", path: "/api/v1/models/{name}/aliases/{alias}/rollback", summary: "Repoint an alias to its previous holder (or ?toVersion an earlier one), with a comment", permission: "aliases.rollback", body: ZRollbackInput },
   { method: "get", path: "/api/v1/promotions", summary: "Promotion requests, newest first (status, open, model, stage, requester; cursor)", permission: "registry.read", query: ZListPromotionsQuery },
   { method: "post", path: "/api/v1/promotions", summary: "Request a promotion: 201 with the gate results and the approvals still needed", permission: "promotions.request", body: ZRequestPromotionInput, status: 201 },

@@ -136,6 +136,12 @@ export const PERMISSIONS = {
     roles: ["admin"],
     scopes: [],
   },
+  "mlflow.manage": {
+    description: "Connect a model to an MLflow registry (tracking URI and token), change or remove the connection",
+    level: "global",
+    roles: ["admin"],
+    scopes: [],
+  },
   "policies.manage": {
     description: "Edit the organisation default and model promotion policies",
     level: "global",

@@ -1,4 +1,5 @@
 import "server-only";
+import { syncsForRequest, type SyncView } from "@/lib/mlflow/sync-view";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db";
 import type { Prisma } from "@/lib/generated/prisma/client";
@@ -73,7 +74,10 @@ export type PromotionView = PromotionSummary & {
   expiresAt: string;
   registeredById: string | null;
   teamId: string;
+  /** The alias moves this request made, as sent to MLflow by the model's connector (issue 13); on single reads. */
+  mlflow?: MlflowOutcome[];
 };
+export type MlflowOutcome = SyncView & { mlflow: string };
 
 const include = {
   model: { include: { team: { select: { slug: true } } } },
@@ -187,7 +191,8 @@ function forReader<T extends PromotionSummary>(actor: Actor, p: T, teamIds: read
 export async function getPromotion(opts: { actor: Actor | null; id: string; now?: Date }): Promise<PromotionView> {
   const found = await findReadableRequest(db, opts.actor, opts.id);
   const row = await db.promotionRequest.findUniqueOrThrow({ where: { id: found.id }, include });
-  return forReader(opts.actor!, await toView(db, row, opts.now ?? new Date()), row.release?.teamIds);
+  const view = forReader(opts.actor!, await toView(db, row, opts.now ?? new Date()), row.release?.teamIds);
+  return { ...view, mlflow: await syncsForRequest(found.id) };
 }
 
 /** Several requests' full views (a release's members), in the order of `ids`; the caller has checked access. */

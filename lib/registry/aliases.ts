@@ -7,6 +7,7 @@ import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db, transaction, type Tx } from "@/lib/db";
 import { effectivePolicyFor } from "@/lib/policy/policies";
+import { queueAliasSync } from "@/lib/mlflow/connector-queue";
 import { emitWebhookEvent } from "@/lib/webhooks/emit";
 import { findReadableModel } from "./models";
 import { ZReason } from "@/lib/text";
@@ -84,6 +85,8 @@ export async function moveAlias(
     reason,
   });
   await emitWebhookEvent(tx, { event: "alias.changed", actor: o.actor, model: o.model, alias: o.alias, previousVersion: current?.version.version ?? null, newVersion: o.target?.version ?? null, request: o.requestId ? { id: o.requestId } : null, data: { via: o.via, reason } });
+  // A model governing an MLflow registry's model: the same move is made there, retried until MLflow takes it.
+  await queueAliasSync(tx, { modelId: o.model.id, alias: o.alias, version: o.target?.version ?? null, via: o.via, requestId: o.requestId ?? null });
   return current?.version ?? null;
 }
 

@@ -1,0 +1,5 @@
+// POST /api/v1/models/{name}/mlflow/import
+import { withApi } from "@/lib/api/with-api";
+import { importNow } from "@/lib/mlflow/connector";
+
+export const POST = withApi({ permission: "registry.write" }, async ({ actor, params }) => importNow({ actor, model: params.name }));

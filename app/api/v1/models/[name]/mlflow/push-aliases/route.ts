@@ -1,0 +1,6 @@
+// POST /api/v1/models/{name}/mlflow/push-aliases
+import { withApi } from "@/lib/api/with-api";
+import { ZReasonInput } from "@/lib/auth/schemas";
+import { pushAliases } from "@/lib/mlflow/connector";
+
+export const POST = withApi({ permission: "aliases.rollback", body: ZReasonInput }, async ({ actor, params, body }) => pushAliases({ actor, model: params.name, reason: body.reason }));

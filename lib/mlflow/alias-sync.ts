@@ -1,0 +1,96 @@
+import "server-only";
+import { recordAuditEvent } from "@/lib/audit/record";
+import { db, transaction } from "@/lib/db";
+import { databaseConfigured } from "@/lib/env";
+import { listenForOutbox } from "@/lib/notifications/wakeup";
+import { kickJob, registerJob } from "@/lib/notifications/worker";
+import { syncRetryDelayMs } from "./connector-rules";
+import { CONNECTOR_ACTOR, remoteOf, runDueImports } from "./connector";
+import { ALIAS_SYNC_JOB } from "./connector-queue";
+import { setRemoteAlias } from "./remote";
+
+/**
+ * Sends queued alias moves to MLflow, as the webhook worker sends deliveries: a pass leases due rows (pushing
+ * next_attempt_at past the pass) with FOR UPDATE SKIP LOCKED, so passes here or on other instances never take the
+ * same row, calls MLflow outside any transaction, and records the outcome with its audit event. A failure is tried
+ * again (lib/mlflow/connector-rules.ts: at most every ten minutes), never given up: Gatehouse's alias has moved and
+ * MLflow must follow. Moves of one alias go in the order they were made: only the newest unsent one is pending.
+ */
+
+const LEASE_MS = 2 * 60_000;
+const DEFAULT_LIMIT = 20;
+
+export type SyncPassCounts = { claimed: number; done: number; retried: number };
+
+type Claimed = { id: string; connectorId: string; alias: string; version: number | null; attempts: number; requestId: string | null; via: string };
+
+async function claim(now: Date, limit: number): Promise<Claimed[]> {
+  const leaseUntil = new Date(now.getTime() + LEASE_MS);
+  return db.$queryRaw<Claimed[]>`
+    UPDATE mlflow_alias_syncs SET next_attempt_at = ${leaseUntil}
+    WHERE id IN (
+      SELECT id FROM mlflow_alias_syncs
+      WHERE status = 'pending' AND next_attempt_at <= ${now}
+      ORDER BY next_attempt_at, id
+      LIMIT ${limit}
+      FOR UPDATE SKIP LOCKED
+    )
+    RETURNING id, connector_id AS "connectorId", alias, version, attempts, request_id AS "requestId", via`;
+}
+
+/** One pass over the due alias moves. `now` and `random` are the tests' handles on time and jitter. */
+export async function runAliasSyncPass(opts: { now?: Date; limit?: number; random?: () => number } = {}): Promise<SyncPassCounts> {
+  const now = opts.now ?? new Date();
+  const rows = await claim(now, opts.limit ?? DEFAULT_LIMIT);
+  const counts: SyncPassCounts = { claimed: rows.length, done: 0, retried: 0 };
+  for (const s of rows) {
+    const c = await db.mlflowConnector.findUnique({ where: { id: s.connectorId }, include: { model: { select: { id: true, name: true, teamId: true } } } });
+    if (!c) continue;
+    // A paused connector keeps its queue: the moves go when an admin enables it again.
+    if (!c.enabled) {
+      await db.mlflowAliasSync.update({ where: { id: s.id }, data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) } });
+      continue;
+    }
+    let error: string | null = null;
+    try {
+      await setRemoteAlias(remoteOf(c), c.mlflowName, s.alias, s.version);
+    } catch (err) {
+      error = (err instanceof Error ? err.message : String(err)).slice(0, 1_000);
+    }
+    const attempts = s.attempts + 1;
+    const target = { type: "alias", id: `${c.model.name}@${s.alias}`, teamId: c.model.teamId };
+    const after = { mlflow: `${c.mlflowName} at ${c.trackingUri}`, alias: s.alias, version: s.version, attempts, via: s.via, ...(s.requestId ? { requestId: s.requestId } : {}) };
+    await transaction(async (tx) => {
+      if (error === null) {
+        await tx.mlflowAliasSync.update({ where: { id: s.id }, data: { status: "done", attempts, lastAttemptAt: now, lastError: null, doneAt: now } });
+        await recordAuditEvent(tx, { actor: CONNECTOR_ACTOR, action: "mlflow.alias.synced", target, after, reason: `${s.version === null ? `Removed @${s.alias}` : `Set @${s.alias} to version ${s.version}`} in MLflow${attempts > 1 ? ` after ${attempts} attempts` : ""}` });
+      } else {
+        await tx.mlflowAliasSync.update({ where: { id: s.id }, data: { attempts, lastAttemptAt: now, lastError: error, nextAttemptAt: new Date(now.getTime() + syncRetryDelayMs(attempts, opts.random)) } });
+        // The first failure is recorded; later ones only update the row (its page shows the latest error).
+        if (attempts === 1) await recordAuditEvent(tx, { actor: CONNECTOR_ACTOR, action: "mlflow.alias.sync_failed", target, after, reason: `MLflow refused or could not be reached; retrying until it succeeds: ${error}` });
+      }
+    });
+    if (error === null) counts.done++;
+    else counts.retried++;
+  }
+  return counts;
+}
+
+
+const IMPORT_JOB = "mlflow-imports";
+
+/**
+ * Starts the connector's background work (instrumentation.ts): alias moves every few seconds and moments after each
+ * commit that queues one, and the scheduled imports every 30 s (each connector at its own interval).
+ */
+export function startMlflowWorker(): void {
+  if (!databaseConfigured()) return;
+  registerJob(ALIAS_SYNC_JOB, 5_000, async (now) => {
+    const counts = await runAliasSyncPass({ now });
+    if (counts.retried) console.error(`[gatehouse] MLflow alias sync: ${counts.retried} move(s) failed this pass and will be retried`);
+  });
+  registerJob(IMPORT_JOB, 30_000, async (now) => {
+    for (const r of await runDueImports({ now })) if (r.status === "failed") console.error(`[gatehouse] ${r.message}`);
+  });
+  listenForOutbox(() => kickJob(ALIAS_SYNC_JOB));
+}
