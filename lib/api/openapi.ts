@@ -76,7 +76,7 @@ export const OPERATIONS: Operation[] = [
   { method: "get", path: "/api/v1/models/{name}/mlflow", summary: "The model's MLflow connector (never its token), drift and recent alias moves; { connector: null } without one", permission: "registry.read" },
   { method: "put", path: "/api/v1/models/{name}/mlflow", summary: "Connect the model to an MLflow registry, or change the connection (tracking URI, model name, token, interval)", permission: "mlflow.manage", body: ZSaveConnectorInput },
   { method: "delete", path: "/api/v1/models/{name}/mlflow", summary: "Disconnect from MLflow (imported versions and aliases stay)", permission: "mlflow.manage", query: ZReasonInput },
-  { method: "post", path: "/api/v1/models/{name}/mlflow/import", summary: "Import from MLflow now: new versions, alias adoption (first import), drift", permission: "registry.write" },
+  { method: "post", path: "/api/v1/models/{name}/mlflow/import", summary: "Import from MLflow now: new versions, alias adoption (first import), drift (engineers, ML Leads and admins)", permission: "registry.read" },
   { method: "post", path: "/api/v1/models/{name}/mlflow/push-aliases", summary: "Resolve drift: send Gatehouse's position of every drifted alias to MLflow", permission: "aliases.rollback", body: ZReasonInput },
   { method: "post", path: "/api/v1/models/{name}/aliases/{alias}/rollback", summary: "Repoint an alias to its previous holder (or ?toVersion an earlier one), with a comment", permission: "aliases.rollback", body: ZRollbackInput },
   { method: "get", path: "/api/v1/promotions", summary: "Promotion requests, newest first (status, open, model, stage, requester; cursor)", permission: "registry.read", query: ZListPromotionsQuery },

@@ -6,8 +6,9 @@ export const ZSaveConnectorInput = z.object({
   trackingUri: z
     .url({ protocol: /^https?$/, error: "The MLflow tracking URI: an http(s) URL such as https://mlflow.example.com" })
     .max(2_000, "Use at most 2000 characters")
-    .refine((u) => !new URL(u).search && !new URL(u).hash, "The tracking URI has no query string or fragment")
-    .refine((u) => !new URL(u).username && !new URL(u).password, "Put credentials in the token, not the URL")
+    // The format check above does not stop these from running: each parses defensively.
+    .refine((u) => !URL.canParse(u) || (!new URL(u).search && !new URL(u).hash), "The tracking URI has no query string or fragment")
+    .refine((u) => !URL.canParse(u) || (!new URL(u).username && !new URL(u).password), "Put credentials in the token, not the URL")
     .describe("The MLflow server's base URL, as MLFLOW_TRACKING_URI"),
   mlflowName: z
     .string()

@@ -2,7 +2,7 @@ import "server-only";
 import { ZodError } from "zod";
 import { AppError, badRequest, notFound } from "@/lib/api/errors";
 import { actorFields, recordAuditEvent } from "@/lib/audit/record";
-import type { Actor } from "@/lib/auth/permissions";
+import { can, type Actor } from "@/lib/auth/permissions";
 import { requirePermission } from "@/lib/auth/require";
 import { db, transaction } from "@/lib/db";
 import { announceOutbox } from "@/lib/notifications/wakeup";
@@ -249,10 +249,15 @@ function summaryMessage(imported: number[], skipped: { version: number; reason: 
   return parts.join(" ");
 }
 
-/** "Import now" (anyone who may register versions of the model). */
+/** Who may ask for an import now: those who register the model's versions, and the admins who connect it. */
+export function canImportNow(actor: Actor, teamId: string): boolean {
+  return can(actor, "registry.write", teamId) || can(actor, "mlflow.manage", teamId);
+}
+
+/** "Import now". */
 export async function importNow(opts: { actor: Actor | null; model: string }): Promise<ImportSummary> {
   const model = await findReadableModel(db, opts.actor, opts.model);
-  requirePermission(opts.actor, "registry.write", model.teamId);
+  if (!canImportNow(opts.actor!, model.teamId)) requirePermission(opts.actor, "registry.write", model.teamId);
   const c = await db.mlflowConnector.findUnique({ where: { modelId: model.id }, select: { id: true } });
   if (!c) throw notFound(`${model.name} has no MLflow connector; an admin connects it first`);
   return importConnector(c.id);

@@ -1,14 +1,17 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { ImportNowButton } from "@/components/mlflow/connector-forms";
+import { ConnectorSummary, DriftAlert } from "@/components/mlflow/connector-status";
 import { DeleteAliasButton, RollbackAliasButton, SetAliasForm } from "@/components/models/alias-forms";
 import { ReproBadge, RiskBadge, StatusBadge, shortHash } from "@/components/models/badges";
 import { Forbidden } from "@/components/ui/forbidden";
-import { BackLink, Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
+import { Alert, BackLink, Badge, Card, EmptyState, PageHeader, Pagination, Table, cell } from "@/components/ui/layout";
 import { buttonStyles, linkStyles } from "@/components/ui/styles";
 import { Time } from "@/components/ui/time";
 import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
+import { canImportNow, getConnector } from "@/lib/mlflow/connector";
 import { aliasHistory, protectedAliasesOf } from "@/lib/registry/aliases";
 import { rollbackTarget } from "@/lib/promotions/rollback";
 
@@ -34,11 +37,12 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
   const { name } = await params;
   const { cursor } = await searchParams;
   const model = await orNotFound(getModel({ actor: gate.actor, name }));
-  const [versions, history, protectedAliases, fullHistory] = await Promise.all([
+  const [versions, history, protectedAliases, fullHistory, connector] = await Promise.all([
     orNotFound(listVersions({ actor: gate.actor, model: name, query: { cursor, limit: 25 } })),
     aliasHistory({ actor: gate.actor, model: name, limit: 25 }),
     protectedAliasesOf({ actor: gate.actor, model: name }),
     aliasHistory({ actor: gate.actor, model: name, limit: 500 }),
+    getConnector({ actor: gate.actor, model: name }),
   ]);
   const canSetAliases = can(gate.actor, "aliases.set", model.team.id);
   const canRollback = can(gate.actor, "aliases.rollback", model.team.id);
@@ -60,6 +64,11 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
             <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/policy`}>
               Promotion policy
             </Link>
+            {(connector || can(gate.actor, "mlflow.manage", model.team.id)) && (
+              <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/mlflow`}>
+                {connector ? "MLflow connector" : "Connect to MLflow"}
+              </Link>
+            )}
             {champion && challenger && (
               <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/compare?a=${challenger.version}&b=${champion.version}`}>
                 Compare challenger with champion
@@ -68,6 +77,14 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
           </div>
         }
       />
+      {model.archivedAt && (
+        <div className="mb-6">
+          <Alert tone="warning" title="Archived">
+            This model was deleted through the MLflow API <Time value={model.archivedAt} />. Gatehouse archived it with its versions instead: its history and audit trail stay, and it takes no new versions.
+          </Alert>
+        </div>
+      )}
+      {connector && <DriftAlert model={model.name} connector={connector} canPush={can(gate.actor, "aliases.rollback", model.team.id)} />}
       <div className="mb-6 flex flex-wrap items-center gap-2 text-sm">
         <span>Team {model.team.name}</span>
         <RiskBadge tier={model.riskTier} />
@@ -84,7 +101,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
               Versions
             </h2>
             {versions.items.length === 0 ? (
-              <EmptyState title="No versions yet">Pipelines register versions with POST /api/v1/models/{model.name}/versions.</EmptyState>
+              <EmptyState title="No versions yet">{connector ? `Versions are imported from MLflow (${connector.mlflowName}).` : `Pipelines register versions with POST /api/v1/models/${model.name}/versions, or through the MLflow API.`}</EmptyState>
             ) : (
               <Table caption={`Versions of ${model.name}`} head={["Version", "Aliases", "Commit", "Data hash", "Feature set", "Reports", "Registered"]}>
                 {versions.items.map((v) => (
@@ -151,6 +168,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
             )}
           </section>
         </div>
+        <div className="space-y-6">
         <Card title="Aliases">
           {model.aliases.length === 0 ? (
             <p className="mb-4 text-sm text-slate-700 dark:text-slate-300">No aliases point at a version yet.</p>
@@ -192,6 +210,17 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
             </p>
           )}
         </Card>
+          {connector && (
+            <Card title="MLflow">
+              <ConnectorSummary model={model.name} connector={connector} />
+              {canImportNow(gate.actor, model.team.id) && (
+                <div className="mt-3">
+                  <ImportNowButton model={model.name} />
+                </div>
+              )}
+            </Card>
+          )}
+        </div>
       </div>
     </>
   );

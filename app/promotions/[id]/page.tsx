@@ -1,5 +1,6 @@
 import type { Metadata } from "next";
 import Link from "next/link";
+import { SyncOutcome, SyncStatus } from "@/components/mlflow/connector-status";
 import { VersionComparison, type Metrics } from "@/components/models/version-comparison";
 import { GATE_ORDER, GateRow } from "@/components/policy/readiness-panel";
 import { CommentActionButton } from "@/components/promotions/comment-action";
@@ -164,6 +165,28 @@ export default async function PromotionPage({ params, searchParams }: { params: 
           </dl>
         </Card>
       </div>
+
+      {p.mlflow && p.mlflow.length > 0 && (
+        <section aria-labelledby="mlflow-heading" className="mt-8">
+          <h2 id="mlflow-heading" className="mb-3 text-lg font-semibold">
+            In MLflow
+          </h2>
+          <Card>
+            <p className="mb-2 text-sm text-slate-700 dark:text-slate-300">
+              {p.model} is governed through an MLflow connector: each alias move this request made is made in MLflow too ({p.mlflow[0].mlflow}), and retried until MLflow takes it.
+            </p>
+            <ul className="space-y-2 text-sm" aria-label="Alias moves in MLflow">
+              {p.mlflow.map((s) => (
+                <li key={s.id} className="flex flex-wrap items-center gap-2">
+                  <SyncStatus sync={s} />
+                  <span className="text-slate-600 dark:text-slate-400">{s.via}:</span>
+                  <SyncOutcome sync={s} />
+                </li>
+              ))}
+            </ul>
+          </Card>
+        </section>
+      )}
 
       {rollout && (
         <section aria-labelledby="rollout-heading" className="mt-8">

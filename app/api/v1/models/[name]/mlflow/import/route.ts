@@ -2,4 +2,4 @@
 import { withApi } from "@/lib/api/with-api";
 import { importNow } from "@/lib/mlflow/connector";
 
-export const POST = withApi({ permission: "registry.write" }, async ({ actor, params }) => importNow({ actor, model: params.name }));
+export const POST = withApi({ permission: "registry.read" }, async ({ actor, params }) => importNow({ actor, model: params.name }));
