@@ -45,8 +45,8 @@ export function VersionComparison({ a, b, am, bm, headingLevel = 2 }: { a: Versi
               return (
                 <tr key={m}>
                   <td className={`${cell} font-mono text-xs`}>{m}</td>
-                  <td className={cell}>{x ?? "—"}</td>
-                  <td className={cell}>{y ?? "—"}</td>
+                  <td className={cell}>{x === undefined ? "—" : shown(x)}</td>
+                  <td className={cell}>{y === undefined ? "—" : shown(y)}</td>
                   <td className={cell}>{c ? `${c.delta > 0 ? "+" : ""}${Number(c.delta.toPrecision(4))}` : "—"}</td>
                   <td className={cell}>
                     {c?.verdict === "better" && <Badge tone="good">▲ better</Badge>}
@@ -77,4 +77,9 @@ export function VersionComparison({ a, b, am, bm, headingLevel = 2 }: { a: Versi
       </section>
     </>
   );
+}
+
+/** A metric as people read it: binary floating-point noise (0.9400000000000001) rounded off at 12 significant digits. */
+function shown(value: number): number {
+  return Number(value.toPrecision(12));
 }
