@@ -225,6 +225,9 @@ test.describe("MLflow registry API", () => {
     expectMlflowError(await call(ci, "GET", "registered-models/search", { order_by: "size" }), 400, "INVALID_PARAMETER_VALUE", /order_by/);
     expectMlflowError(await call(ci, "GET", "registered-models/search", { page_token: "nonsense" }), 400, "INVALID_PARAMETER_VALUE", /page_token/);
     expectMlflowError(await call(ci, "GET", "registered-models/search", { max_results: 1001 }), 400, "INVALID_PARAMETER_VALUE", /at most 1000/);
+    // A serving token resolves aliases but does not list the registry.
+    expectMlflowError(await call(serving, "GET", "registered-models/search", {}), 403, "PERMISSION_DENIED");
+    expectMlflowError(await call(serving, "GET", "model-versions/search", {}), 403, "PERMISSION_DENIED");
 
     // SearchModelVersions { filter, max_results, order_by, page_token } → { model_versions, next_page_token }
     const name = names[0];

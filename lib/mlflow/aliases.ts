@@ -51,7 +51,8 @@ export async function setRegisteredModelAlias(actor: Actor, req: { name: string;
   const alias = aliasName(req.alias);
   const model = await findMlflowModel(db, actor, req.name);
   const target = await findMlflowVersion(db, model, req.version);
-  if (target.aliases.some((a) => a.name === alias)) return {};
+  // Already there: nothing to do, for anyone who could have set it (a reader learns nothing new, but is not told "done").
+  if (target.aliases.some((a) => a.name === alias) && (can(actor, "aliases.set", model.teamId) || can(actor, "promotions.request", model.teamId))) return {};
   try {
     await setAlias({ actor, model: model.name, alias, input: { version: target.version, reason: `Set ${VIA}` } });
     return {};

@@ -2,6 +2,7 @@ import "server-only";
 import { can, type Actor } from "@/lib/auth/permissions";
 import { db, type Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
+import { requirePermission } from "@/lib/auth/require";
 import { findReadableModel } from "@/lib/registry/models";
 import { readableTeamIds } from "@/lib/registry/access";
 import { AppError } from "@/lib/api/errors";
@@ -111,6 +112,8 @@ const ORDER_COLUMNS: Record<SearchKind, Record<Order["key"], string>> = {
 type SearchQuery = { filter?: string; max_results: number; order_by: string[]; page_token?: string };
 
 async function searchIds(actor: Actor, kind: SearchKind, q: SearchQuery): Promise<{ ids: string[]; next: string | null }> {
+  // A serving token resolves aliases; it does not list the registry.
+  requirePermission(actor, "registry.read");
   const comparisons = parseFilter(q.filter, kind);
   const orders = parseOrderBy(q.order_by, kind);
   const offset = decodePageToken(q.page_token);
