@@ -20,11 +20,19 @@ export function ImportNowButton({ model }: { model: string }) {
   );
 }
 
-/** Resolves drift the Gatehouse way: MLflow is told where Gatehouse's aliases point. */
-export function PushAliasesButton({ model }: { model: string }) {
+/** Resolves drift the Gatehouse way: MLflow is told where Gatehouse's aliases point, after saying what that changes. */
+export function PushAliasesButton({ model, changes }: { model: string; changes: string[] }) {
   const { state, pending, onSubmit } = useFormAction(pushAliasesAction.bind(null, model));
   return (
-    <form method="post" onSubmit={onSubmit} className="mt-3 space-y-2" aria-label="Push Gatehouse's aliases to MLflow">
+    <form
+      method="post"
+      onSubmit={(e) => {
+        if (window.confirm(`Change MLflow to match Gatehouse?\n\n${changes.join("\n")}`)) onSubmit(e);
+        else e.preventDefault();
+      }}
+      className="space-y-2"
+      aria-label="Push Gatehouse's aliases to MLflow"
+    >
       <SubmitButton pending={pending} variant="secondary" pendingLabel="Queuing…">
         Push Gatehouse&apos;s aliases to MLflow
       </SubmitButton>

@@ -5,11 +5,21 @@ import { Time } from "@/components/ui/time";
 import type { ConnectorView, SyncView } from "@/lib/mlflow/connector";
 import { PushAliasesButton } from "./connector-forms";
 
-/** The alert on the model page when MLflow's aliases disagree with Gatehouse's. */
-export function DriftAlert({ model, connector, canPush }: { model: string; connector: ConnectorView; canPush: boolean }) {
+/** What pushing Gatehouse's aliases would do in MLflow, one line per drifted alias. */
+function pushChanges(connector: ConnectorView, current: Record<string, number>, protectedAliases: string[]): string[] {
+  return connector.drift.map((d) => {
+    const version = current[d.alias];
+    if (version !== undefined) return `@${d.alias}: set to version ${version}`;
+    return protectedAliases.includes(d.alias) ? `@${d.alias}: kept (protected; Gatehouse never deletes it in MLflow)` : `@${d.alias}: removed from MLflow`;
+  });
+}
+
+/** The alert on the model page when MLflow's aliases disagree with Gatehouse's, with the way to resolve it. */
+export function DriftAlert({ model, connector, canPush, aliases, protectedAliases }: { model: string; connector: ConnectorView; canPush: boolean; aliases: { alias: string; version: number }[]; protectedAliases: string[] }) {
   if (!connector.drift.length) return null;
+  const current = Object.fromEntries(aliases.map((a) => [a.alias, a.version]));
   return (
-    <div className="mb-6">
+    <div className="mb-6 space-y-3">
       <Alert tone="error" title="MLflow's aliases have drifted from Gatehouse's">
         <p>
           Someone changed aliases in MLflow ({connector.mlflowName} at {connector.trackingUri}) directly, bypassing Gatehouse
@@ -28,8 +38,8 @@ export function DriftAlert({ model, connector, canPush }: { model: string; conne
         <p className="mt-2">
           Gatehouse governs these aliases: whatever resolves them in MLflow may be serving an unapproved version. Push Gatehouse&apos;s position back to MLflow, or move the alias in Gatehouse through a promotion request.
         </p>
-        {canPush ? <PushAliasesButton model={model} /> : <p className="mt-2 text-xs">An ML Lead or an admin can push Gatehouse&apos;s aliases back to MLflow.</p>}
       </Alert>
+      {canPush ? <PushAliasesButton model={model} changes={pushChanges(connector, current, protectedAliases)} /> : <p className="text-xs text-slate-700 dark:text-slate-300">An ML Lead or an admin can push Gatehouse&apos;s aliases back to MLflow.</p>}
     </div>
   );
 }
@@ -88,6 +98,11 @@ export function ConnectorSummary({ model, connector, detailsLink = true }: { mod
         )}
       </p>
       {connector.lastImportMessage && <p className="text-xs text-slate-700 dark:text-slate-300">{connector.lastImportMessage}</p>}
+      {connector.failing.count > 0 && (
+        <Alert tone="warning" title={`${connector.failing.count} alias move${connector.failing.count > 1 ? "s" : ""} waiting for MLflow`}>
+          MLflow has not taken {connector.failing.count > 1 ? "them" : "it"} yet; Gatehouse keeps trying. Last error: {connector.failing.lastError}
+        </Alert>
+      )}
       {connector.nextImportAt && (
         <p className="text-xs text-slate-700 dark:text-slate-300">
           Next import <Time value={connector.nextImportAt} /> (every {connector.intervalMinutes} min).

@@ -120,8 +120,14 @@ test.describe("MLflow connector", () => {
     await expectError(await engineer.post(`/api/v1/models/${name}/mlflow/push-aliases`, { data: {} }), 403, "forbidden");
     const pushed = await lead.post(`/api/v1/models/${name}/mlflow/push-aliases`, { data: { reason: "Nobody may move champion in MLflow by hand" } });
     expect(pushed.status(), await pushed.text()).toBe(200);
-    expect(await pushed.json()).toEqual({ queued: ["champion", "shadow"] });
-    await expect.poll(() => mlflow.aliases(name), { timeout: 20_000 }).toEqual({ shadow: 2 });
+    // @shadow goes back to Gatehouse's version; @champion is protected, so Gatehouse does not delete it in MLflow.
+    expect(await pushed.json()).toEqual({ queued: ["shadow"], kept: ["champion"] });
+    await expect.poll(() => mlflow.aliases(name), { timeout: 20_000 }).toEqual({ shadow: 2, champion: 2 });
+    expect(await (await engineer.post(`/api/v1/models/${name}/mlflow/import`)).json()).toMatchObject({ drift: [{ alias: "champion", mlflow: 2, gatehouse: null }] });
+    const nothing = await expectError(await lead.post(`/api/v1/models/${name}/mlflow/push-aliases`, { data: {} }), 400, "invalid_input");
+    expect(nothing.error.message).toContain("@champion is a protected alias");
+    // Someone removes it in MLflow: no drift is left.
+    mlflow.setAlias(name, "champion", null);
     expect(await (await engineer.post(`/api/v1/models/${name}/mlflow/import`)).json()).toMatchObject({ drift: [] });
     await expectError(await lead.post(`/api/v1/models/${name}/mlflow/push-aliases`, { data: {} }), 400, "invalid_input");
 

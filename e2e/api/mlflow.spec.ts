@@ -196,7 +196,7 @@ test.describe("MLflow registry API", () => {
     expect((await call(ci, "GET", "registered-models/get", { name })).json.registered_model).toMatchObject({ latest_versions: [{ version: "2" }] });
   });
 
-  test("search: filter syntax and page_token paging (SearchRegisteredModels, SearchModelVersions)", async () => {
+  test("search: filter syntax and page_token paging (SearchRegisteredModels, SearchModelVersions)", async ({ baseURL }) => {
     const batch = unique("s").replace(/-/g, "_");
     const names: string[] = [];
     for (let i = 0; i < 3; i++) names.push(await mlflowModel([{ key: "batch", value: batch }]));
@@ -224,6 +224,7 @@ test.describe("MLflow registry API", () => {
     expectMlflowError(await call(ci, "GET", "registered-models/search", { filter: "run_id = 'x'" }), 400, "INVALID_PARAMETER_VALUE", /searched by name and tags/);
     expectMlflowError(await call(ci, "GET", "registered-models/search", { order_by: "size" }), 400, "INVALID_PARAMETER_VALUE", /order_by/);
     expectMlflowError(await call(ci, "GET", "registered-models/search", { page_token: "nonsense" }), 400, "INVALID_PARAMETER_VALUE", /page_token/);
+    expectMlflowError(await call(ci, "GET", "registered-models/search", { filter: "name LIKE 'abc\\'" }), 400, "INVALID_PARAMETER_VALUE", /backslash/);
     expectMlflowError(await call(ci, "GET", "registered-models/search", { max_results: 1001 }), 400, "INVALID_PARAMETER_VALUE", /at most 1000/);
     // A serving token resolves aliases but does not list the registry.
     expectMlflowError(await call(serving, "GET", "registered-models/search", {}), 403, "PERMISSION_DENIED");
@@ -245,9 +246,13 @@ test.describe("MLflow registry API", () => {
     expect(await versions(`name = '${name}' AND version_number >= 2`)).toEqual(["3", "2"]);
     expect(await versions(`tags.batch = '${batch}' AND name = '${name}'`)).toEqual(["3", "2", "1"]);
     expectMlflowError(await call(ci, "GET", "model-versions/search", { filter: "source_path = 'x'" }), 400, "INVALID_PARAMETER_VALUE");
-    // Another team's models are not found by a reader who cannot see them.
-    const lead = await call(engineer, "GET", "model-versions/search", { filter: `name = '${name}'` });
-    expect((lead.json.model_versions as unknown[]).length).toBe(3);
+    // Search is scoped to the teams the reader may see: payments' engineer finds them, growth's finds nothing.
+    expect(((await call(engineer, "GET", "model-versions/search", { filter: `name = '${name}'` })).json.model_versions as unknown[]).length).toBe(3);
+    const growth = await sessionFor(baseURL!, "engineer-growth@gatehouse.local");
+    expect((await call(growth, "GET", "model-versions/search", { filter: `name = '${name}'` })).json.model_versions ?? []).toEqual([]);
+    expect((await call(growth, "GET", "registered-models/search", { filter: `tags.batch = '${batch}'` })).json.registered_models ?? []).toEqual([]);
+    expectMlflowError(await call(growth, "GET", "registered-models/get", { name }), 404, "RESOURCE_DOES_NOT_EXIST");
+    await growth.dispose();
   });
 
   test("registered-models/alias: unprotected aliases move as in MLflow (SetRegisteredModelAlias, GetModelVersionByAlias, DeleteRegisteredModelAlias)", async () => {
@@ -316,6 +321,11 @@ test.describe("MLflow registry API", () => {
     const writeOnly = await tokenClient(baseURL!, (await (await admin.post("/api/v1/tokens", { data: { name: unique("mlflow"), kind: "service", scopes: ["registry:write"] } })).json()).token);
     expectMlflowError(await call(writeOnly, "POST", "registered-models/alias", { name, alias: "staging", version: "2" }, asked), 403, "PERMISSION_DENIED", /promotions:request/);
     await writeOnly.dispose();
+    // A token that may request promotions but not set aliases is still told the way, and can take it.
+    const requestOnly = await tokenClient(baseURL!, (await (await admin.post("/api/v1/tokens", { data: { name: unique("mlflow"), kind: "service", scopes: ["promotions:request"] } })).json()).token);
+    expectMlflowError(await call(requestOnly, "POST", "registered-models/alias", { name, alias: "staging", version: "2" }), 403, "PERMISSION_DENIED", /promotion request/);
+    expectMlflowError(await call(requestOnly, "POST", "registered-models/alias", { name, alias: "staging", version: "2" }, asked), 403, "PERMISSION_DENIED", /already open/);
+    await requestOnly.dispose();
 
     // Protected aliases are never deleted by hand, nor the versions and models they point at.
     expectMlflowError(await call(ci, "DELETE", "registered-models/alias", { name, alias: "staging" }), 403, "PERMISSION_DENIED", /never deleted by hand/);
@@ -382,6 +392,8 @@ test.describe("MLflow registry API", () => {
     const viewer = await sessionFor(baseURL!, demoUser("viewer"));
     expectOk(await call(viewer, "GET", "registered-models/get", { name }), "GetRegisteredModel.Response");
     expectMlflowError(await call(viewer, "POST", "model-versions/create", { name, source: "s3://m/2" }), 403, "PERMISSION_DENIED");
+    // Nor learn, by trying to create it, whether a name is taken.
+    expectMlflowError(await call(viewer, "POST", "registered-models/create", { name }), 403, "PERMISSION_DENIED");
     await viewer.dispose();
   });
 });

@@ -67,8 +67,14 @@ test("an admin connects a model to MLflow, imports, sees drift on the model page
   await page.getByRole("button", { name: "Import now" }).click();
   const alert = page.getByRole("alert").filter({ hasText: "MLflow's aliases have drifted from Gatehouse's" });
   await expect(alert).toContainText("@staging points at version 1 in MLflow, version 2 in Gatehouse");
-  await alert.getByRole("button", { name: "Push Gatehouse's aliases to MLflow" }).click();
-  await expect(alert.getByRole("status")).toContainText("Queued for MLflow: @staging");
+  // The push says what it will change in MLflow before it does.
+  page.once("dialog", async (dialog) => {
+    expect(dialog.message()).toContain("@staging: set to version 2");
+    await dialog.accept();
+  });
+  const push = page.getByRole("form", { name: "Push Gatehouse's aliases to MLflow" });
+  await push.getByRole("button", { name: "Push Gatehouse's aliases to MLflow" }).click();
+  await expect(push.getByRole("status")).toContainText("Queued for MLflow: @staging");
   await expect.poll(() => mlflow.aliases(name).staging, { timeout: 20_000 }).toBe(2);
   await page.getByRole("button", { name: "Import now" }).click();
   await expect(page.getByRole("form", { name: "Import from MLflow now" }).getByRole("status")).toBeVisible();

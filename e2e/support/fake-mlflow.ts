@@ -8,7 +8,7 @@ import type { AddressInfo } from "node:net";
  *
  * - `GET registered-models/get` → `{ registered_model: RegisteredModel }` with `aliases: [{ alias, version }]`;
  *   404 RESOURCE_DOES_NOT_EXIST "Registered Model with name=X not found".
- * - `GET model-versions/search` with the filter `name = '…'` only, `max_results` and an offset `page_token` →
+ * - `GET model-versions/search` with the filter `name = '…'` (or `"…"`) only, `max_results` and an offset `page_token` →
  *   `{ model_versions: ModelVersion[], next_page_token? }`, versions newest first, without `aliases` (as MLflow omits
  *   them there); another filter → 400 INVALID_PARAMETER_VALUE.
  * - `GET runs/get` → `{ run: { info: RunInfo, data: { metrics, params, tags } } }`; 404 RESOURCE_DOES_NOT_EXIST.
@@ -108,9 +108,10 @@ export async function startFakeMlflow(opts: { token?: string | null } = {}): Pro
     },
     "GET model-versions/search": (p) => {
       const filter = String(p.filter ?? "");
-      const match = /^\s*name\s*=\s*'((?:[^']|'')*)'\s*$/.exec(filter);
+      // As MLflow's parser: the value's surrounding quotes (' or ") are stripped, nothing inside is unescaped.
+      const match = /^\s*name\s*=\s*(?:'([^']*)'|"([^"]*)")\s*$/.exec(filter);
       if (!match) throw new Fail("INVALID_PARAMETER_VALUE", `Invalid filter '${filter}' (this stand-in supports name = '...')`);
-      const m = models.get(match[1].replace(/''/g, "'"));
+      const m = models.get(match[1] ?? match[2]);
       const all = m ? [...m.versions.values()].sort((a, b) => b.version - a.version) : [];
       const max = Number(p.max_results ?? 10_000);
       const offset = p.page_token ? Number(Buffer.from(String(p.page_token), "base64").toString()) : 0;

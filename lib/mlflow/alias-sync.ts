@@ -17,7 +17,8 @@ import { setRemoteAlias } from "./remote";
  * MLflow must follow. Moves of one alias go in the order they were made: only the newest unsent one is pending.
  */
 
-const LEASE_MS = 2 * 60_000;
+// Longer than the slowest pass: DEFAULT_LIMIT sends one after another, each at most MLFLOW_TIMEOUT_MS (10 s).
+const LEASE_MS = 5 * 60_000;
 const DEFAULT_LIMIT = 20;
 
 export type SyncPassCounts = { claimed: number; done: number; retried: number };
@@ -51,6 +52,8 @@ export async function runAliasSyncPass(opts: { now?: Date; limit?: number; rando
       await db.mlflowAliasSync.update({ where: { id: s.id }, data: { nextAttemptAt: new Date(now.getTime() + LEASE_MS) } });
       continue;
     }
+    // Superseded since it was claimed (a newer move of the alias was queued): the newer one goes instead.
+    if ((await db.mlflowAliasSync.findUnique({ where: { id: s.id }, select: { status: true } }))?.status !== "pending") continue;
     let error: string | null = null;
     try {
       await setRemoteAlias(remoteOf(c), c.mlflowName, s.alias, s.version);
@@ -62,10 +65,11 @@ export async function runAliasSyncPass(opts: { now?: Date; limit?: number; rando
     const after = { mlflow: `${c.mlflowName} at ${c.trackingUri}`, alias: s.alias, version: s.version, attempts, via: s.via, ...(s.requestId ? { requestId: s.requestId } : {}) };
     await transaction(async (tx) => {
       if (error === null) {
-        await tx.mlflowAliasSync.update({ where: { id: s.id }, data: { status: "done", attempts, lastAttemptAt: now, lastError: null, doneAt: now } });
+        // Left superseded if a newer move was queued while this one was on its way; the newer one follows it.
+        await tx.mlflowAliasSync.updateMany({ where: { id: s.id, status: "pending" }, data: { status: "done", attempts, lastAttemptAt: now, lastError: null, doneAt: now } });
         await recordAuditEvent(tx, { actor: CONNECTOR_ACTOR, action: "mlflow.alias.synced", target, after, reason: `${s.version === null ? `Removed @${s.alias}` : `Set @${s.alias} to version ${s.version}`} in MLflow${attempts > 1 ? ` after ${attempts} attempts` : ""}` });
       } else {
-        await tx.mlflowAliasSync.update({ where: { id: s.id }, data: { attempts, lastAttemptAt: now, lastError: error, nextAttemptAt: new Date(now.getTime() + syncRetryDelayMs(attempts, opts.random)) } });
+        await tx.mlflowAliasSync.updateMany({ where: { id: s.id, status: "pending" }, data: { attempts, lastAttemptAt: now, lastError: error, nextAttemptAt: new Date(now.getTime() + syncRetryDelayMs(attempts, opts.random)) } });
         // The first failure is recorded; later ones only update the row (its page shows the latest error).
         if (attempts === 1) await recordAuditEvent(tx, { actor: CONNECTOR_ACTOR, action: "mlflow.alias.sync_failed", target, after, reason: `MLflow refused or could not be reached; retrying until it succeeds: ${error}` });
       }

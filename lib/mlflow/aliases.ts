@@ -53,14 +53,18 @@ export async function setRegisteredModelAlias(actor: Actor, req: { name: string;
   const target = await findMlflowVersion(db, model, req.version);
   // Already there: nothing to do, for anyone who could have set it (a reader learns nothing new, but is not told "done").
   if (target.aliases.some((a) => a.name === alias) && (can(actor, "aliases.set", model.teamId) || can(actor, "promotions.request", model.teamId))) return {};
-  try {
-    await setAlias({ actor, model: model.name, alias, input: { version: target.version, reason: `Set ${VIA}` } });
-    return {};
-  } catch (err) {
-    if (!(err instanceof AppError && err.code === "protected_alias")) throw err;
+  // Protected first: a pipeline that may request promotions but not set aliases must still be told the way (or use it).
+  const { policy } = await effectivePolicyFor(db, model.id);
+  if (!policy.protectedAliases.includes(alias)) {
+    try {
+      await setAlias({ actor, model: model.name, alias, input: { version: target.version, reason: `Set ${VIA}` } });
+      return {};
+    } catch (err) {
+      // Protected since the policy was read: answered as below.
+      if (!(err instanceof AppError && err.code === "protected_alias")) throw err;
+    }
   }
 
-  const { policy } = await effectivePolicyFor(db, model.id);
   const stage = policy.stages.find((s) => s.alias === alias);
   const protectedMessage = `@${alias} is a protected alias of ${model.name}: Gatehouse moves it only through a promotion request that passes the policy's gates and approvals`;
   const justification = headerText(request.headers.get(PROMOTION_HEADER));

@@ -15,6 +15,7 @@ export const ZSaveConnectorInput = z.object({
     .trim()
     .min(1, "Name the registered model in MLflow")
     .max(256, "Use at most 256 characters")
+    .refine((n) => !(n.includes("'") && n.includes('"')), "MLflow's search cannot name a model with both ' and \" in its name")
     .optional()
     .describe("The registered model's name in MLflow (default: the Gatehouse model's name)"),
   token: z

@@ -87,14 +87,25 @@ describe.skipIf(!hasDb)("MLflow connector", () => {
     ]);
 
     // Nothing new: nothing imported, nothing audited but the connector's state.
-    const events = await db.auditEvent.count();
+    const lastEvent = (await db.auditEvent.findFirstOrThrow({ orderBy: { id: "desc" }, select: { id: true } })).id;
     mlflow.addVersion(name, { version: 6, source: "s3://m/6" });
     expect(await importConnector(row.id)).toMatchObject({ status: "ok", imported: [6], adopted: [] });
     expect(await importConnector(row.id)).toMatchObject({ status: "ok", imported: [] });
-    const newEvents = await db.auditEvent.findMany({ where: { id: { gt: BigInt(events) } }, orderBy: { id: "asc" }, select: { action: true } });
+    const newEvents = await db.auditEvent.findMany({ where: { id: { gt: lastEvent }, targetId: { in: [row.modelId, (await db.modelVersion.findFirstOrThrow({ where: { modelId: row.modelId, version: 6 } })).id] } }, orderBy: { id: "asc" }, select: { action: true } });
     expect(newEvents.map((e) => e.action)).toEqual(["version.register", "mlflow.import"]);
     // A connected model takes no versions from anywhere else: numbers are MLflow's.
     await expect(registerVersion({ actor: ci, model: name, input: { artifact: { uri: "s3://x", checksum: "sha256:0123456789ab" } } })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("imported from MLflow") });
+    // Nor can it be pointed at another MLflow model, whose numbers would collide; disconnected and connected again to the
+    // same one, it carries on (without adopting aliases a second time).
+    await expect(saveConnector({ actor: admin, model: name, input: { trackingUri: mlflow.url, mlflowName: "another-model" } })).rejects.toMatchObject({ status: 409 });
+    await removeConnector({ actor: admin, model: name, reason: "pause the connection" });
+    await saveConnector({ actor: admin, model: name, input: { trackingUri: mlflow.url, token: mlflow.token } });
+    expect(await importNow({ actor: ci, model: name })).toMatchObject({ status: "ok", imported: [], adopted: [] });
+    // A model with versions of its own is not connected: MLflow's numbers would collide with them.
+    const own = `own-${suffix}`;
+    await createModel({ actor: ci, input: { name: own, team: `mlf-${suffix}` } });
+    await registerVersion({ actor: ci, model: own, input: { artifact: { uri: "s3://x", checksum: "sha256:0123456789ab" } } });
+    await expect(saveConnector({ actor: admin, model: own, input: { trackingUri: mlflow.url } })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("versions of its own") });
   });
 
   it("sends Gatehouse's alias moves to MLflow, retrying until MLflow takes them, with the outcome on the request and in the audit trail", async () => {
@@ -167,7 +178,7 @@ describe.skipIf(!hasDb)("MLflow connector", () => {
 
     // Only someone who may roll aliases back may push.
     await expect(pushAliases({ actor: ci, model: name })).rejects.toMatchObject({ status: 403 });
-    expect(await pushAliases({ actor: admin, model: name, reason: "MLflow was edited by hand" })).toEqual({ queued: ["champion", "rogue"] });
+    expect(await pushAliases({ actor: admin, model: name, reason: "MLflow was edited by hand" })).toEqual({ queued: ["champion", "rogue"], kept: [] });
     await runAliasSyncPass({ now: new Date(Date.now() + 1_000) });
     expect(mlflow.aliases(name)).toEqual({ champion: 1 });
     const resolved = await importNow({ actor: ci, model: name });

@@ -22,6 +22,8 @@ describe("parseFilter: MLflow's registry search syntax", () => {
     ["version_number >= 3", "versions", [{ attribute: { kind: "version_number" }, op: ">=", value: 3 }]],
     ["version_number = '7'", "versions", [{ attribute: { kind: "version_number" }, op: "=", value: 7 }]],
     ["name = 'it''s'", "models", [{ attribute: { kind: "name" }, op: "=", value: "it's" }]],
+    ["name LIKE 'a\\\\'", "models", [{ attribute: { kind: "name" }, op: "LIKE", value: "a\\\\" }]],
+    ["name = 'a\\'", "models", [{ attribute: { kind: "name" }, op: "=", value: "a\\" }]],
     [
       "name = 'm' AND tags.a != 'b' and run_id = 'r'",
       "versions",
@@ -52,6 +54,8 @@ describe("parseFilter: MLflow's registry search syntax", () => {
     ["run_id IN (1)", "versions", "holds quoted strings"],
     ["version_number = 'x'", "versions", "whole number"],
     ["tags. = 'x'", "models", "cannot be searched here"],
+    ["name LIKE 'abc\\'", "models", "cannot end with an unescaped backslash"],
+    ["tags.k ILIKE '\\\\\\'", "versions", "cannot end with an unescaped backslash"],
   ];
   it.each(errors)("refuses %s (%s)", (filter, kind, message) => {
     let err: unknown;

@@ -148,6 +148,8 @@ export function parseFilter(filter: string | undefined, kind: SearchKind): Compa
       const v = tokens[i++];
       if (v?.type !== "string") throw invalidParameter(`Invalid filter '${filter}': the value for ${attributeLabel(attribute)} must be a string in quotes, such as '${v?.text ?? "value"}'.`);
       value = v.text;
+      // PostgreSQL refuses a pattern ending in its escape character; say so rather than fail the query.
+      if ((op === "LIKE" || op === "ILIKE") && /(^|[^\\])(\\\\)*\\$/.test(value)) throw invalidParameter(`Invalid filter '${filter}': a LIKE pattern cannot end with an unescaped backslash (write \\\\ for one).`);
     }
     comparisons.push({ attribute, op, value });
     const next = tokens[i++];

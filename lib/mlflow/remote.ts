@@ -49,9 +49,11 @@ async function call<T>(remote: Remote, method: "GET" | "POST" | "DELETE", path: 
     // Reported below with the status.
   }
   if (!res.ok) {
-    const err = (json ?? {}) as { error_code?: string; message?: string };
-    const detail = err.error_code ? `${err.error_code}: ${err.message ?? ""}` : text.slice(0, 200) || res.statusText;
-    throw new RemoteError(`${method} ${path}: HTTP ${res.status} ${detail}`.trim(), res.status, err.error_code ?? null);
+    // MLflow's own error, or just the status: whatever else the server sent is not repeated (the connector's status
+    // is shown to every reader of the model, and the URL may lead somewhere other than MLflow).
+    const err = (json ?? {}) as { error_code?: unknown; message?: unknown };
+    const detail = typeof err.error_code === "string" ? `${err.error_code.slice(0, 60)}: ${typeof err.message === "string" ? err.message.slice(0, 300) : ""}` : res.statusText;
+    throw new RemoteError(`${method} ${path}: HTTP ${res.status} ${detail}`.trim(), res.status, typeof err.error_code === "string" ? err.error_code : null);
   }
   if (json === null || typeof json !== "object") throw new RemoteError(`${method} ${path}: the answer is not JSON`, res.status, null);
   return json as T;
@@ -64,12 +66,20 @@ export async function getRemoteModel(remote: Remote, name: string): Promise<{ na
   return r.registered_model;
 }
 
+/**
+ * MLflow's filter for one name. Its parser strips the surrounding quotes and does not unescape doubled ones, so a
+ * name with a single quote is quoted with double quotes (names with both kinds are refused when the connector is saved).
+ */
+export function nameFilter(name: string): string {
+  return name.includes("'") ? `name = "${name}"` : `name = '${name}'`;
+}
+
 /** `GET model-versions/search` with `name = '…'`, every page. */
 export async function searchRemoteVersions(remote: Remote, name: string): Promise<RemoteVersion[]> {
   const out: RemoteVersion[] = [];
   let pageToken: string | undefined;
   for (let page = 0; page < 1_000; page++) {
-    const r = await call<{ model_versions?: RemoteVersion[]; next_page_token?: string }>(remote, "GET", "model-versions/search", { filter: `name = '${name.replace(/'/g, "''")}'`, max_results: 1_000, page_token: pageToken });
+    const r = await call<{ model_versions?: RemoteVersion[]; next_page_token?: string }>(remote, "GET", "model-versions/search", { filter: nameFilter(name), max_results: 1_000, page_token: pageToken });
     out.push(...(r.model_versions ?? []));
     if (!r.next_page_token) return out;
     pageToken = r.next_page_token;

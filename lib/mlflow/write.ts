@@ -41,6 +41,8 @@ async function owningTeam(actor: Actor, tags: Record<string, string>): Promise<s
 }
 
 export async function createRegisteredModel(actor: Actor, req: { name: string; tags?: MlflowTag[]; description?: string }) {
+  // Before the name is looked up: only those who may register learn whether a name is taken.
+  requirePermission(actor, "registry.write");
   const tags = tagRecord(req.tags);
   const existing = await db.registeredModel.findUnique({ where: { name: req.name }, select: { archivedAt: true } });
   const exists = () =>

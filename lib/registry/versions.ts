@@ -48,9 +48,15 @@ export async function registerVersion(opts: {
     const actor = requirePermission(opts.actor, "registry.write", model.teamId);
     if (model.archivedAt) throw conflict(`Model "${model.name}" is archived; it takes no new versions`, [{ path: "model", message: "Archived" }]);
     await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
-    const connector = await tx.mlflowConnector.findUnique({ where: { modelId: model.id }, select: { trackingUri: true, mlflowName: true } });
+    const connector = await tx.mlflowConnector.findUnique({ where: { modelId: model.id }, select: { trackingUri: true, mlflowName: true, removedAt: true } });
+    // Once connected, always MLflow's numbers: a disconnected model may be connected again to the same MLflow model.
     if (connector && opts.via !== "connector") {
-      throw conflict(`Versions of ${model.name} are imported from MLflow (${connector.mlflowName} at ${connector.trackingUri}); register them there and Gatehouse imports them.`, [{ path: "model", message: "Governed through an MLflow connector" }]);
+      throw conflict(
+        connector.removedAt
+          ? `Versions of ${model.name} are numbered by MLflow (${connector.mlflowName} at ${connector.trackingUri}), from which it was disconnected; connect it again to import new ones.`
+          : `Versions of ${model.name} are imported from MLflow (${connector.mlflowName} at ${connector.trackingUri}); register them there and Gatehouse imports them.`,
+        [{ path: "model", message: "Governed through an MLflow connector" }],
+      );
     }
     const last = await tx.modelVersion.findFirst({ where: { modelId: model.id }, orderBy: { version: "desc" }, select: { version: true } });
     if (opts.number !== undefined && (await tx.modelVersion.findUnique({ where: { modelId_version: { modelId: model.id, version: opts.number } }, select: { id: true } }))) {
@@ -131,6 +137,7 @@ export async function updateVersion(opts: { actor: Actor | null; model: string; 
     const actor = requirePermission(opts.actor, "registry.write", model.teamId);
     // Alias moves take the same lock, so "no alias points here" still holds when the archive commits.
     await tx.$executeRaw`SELECT 1 FROM registered_models WHERE id = ${model.id} FOR UPDATE`;
+    if (model.archivedAt) throw conflict(`Model "${model.name}" is archived; its versions do not change`, [{ path: "model", message: "Archived" }]);
     const before = await findVersion(tx, model.id, model.name, parseVersionNumber(opts.version));
     // A function computes the change from the locked row (setting one tag keeps the others another writer just set).
     const input = ZUpdateVersionInput.parse(typeof opts.input === "function" ? opts.input({ tags: before.tags as Record<string, string> }) : opts.input);

@@ -64,7 +64,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
             <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/policy`}>
               Promotion policy
             </Link>
-            {(connector || can(gate.actor, "mlflow.manage", model.team.id)) && (
+            {(connector || (can(gate.actor, "mlflow.manage", model.team.id) && !model.archivedAt)) && (
               <Link className={`${buttonStyles.base} ${buttonStyles.secondary}`} href={`/models/${model.name}/mlflow`}>
                 {connector ? "MLflow connector" : "Connect to MLflow"}
               </Link>
@@ -84,7 +84,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
           </Alert>
         </div>
       )}
-      {connector && <DriftAlert model={model.name} connector={connector} canPush={can(gate.actor, "aliases.rollback", model.team.id)} />}
+      {connector && <DriftAlert model={model.name} connector={connector} canPush={can(gate.actor, "aliases.rollback", model.team.id)} aliases={model.aliases} protectedAliases={protectedAliases} />}
       <div className="mb-6 flex flex-wrap items-center gap-2 text-sm">
         <span>Team {model.team.name}</span>
         <RiskBadge tier={model.riskTier} />
@@ -195,7 +195,7 @@ export default async function ModelPage({ params, searchParams }: { params: Prom
               ))}
             </ul>
           )}
-          {canSetAliases ? (
+          {model.archivedAt ? null : canSetAliases ? (
             versions.items.length > 0 && <SetAliasForm model={model.name} versions={versions.items.map((v) => ({ version: v.version, status: v.status }))} />
           ) : (
             <p className="text-xs text-slate-700 dark:text-slate-300">Engineers of {model.team.name} can set and delete unprotected aliases.</p>

@@ -15,6 +15,8 @@ CREATE TABLE "mlflow_connectors" (
     "aliases_adopted" BOOLEAN NOT NULL DEFAULT false,
     "drift" JSONB NOT NULL DEFAULT '[]',
     "drift_since" TIMESTAMPTZ(3),
+    "import_lease_until" TIMESTAMPTZ(3),
+    "removed_at" TIMESTAMPTZ(3),
     "created_at" TIMESTAMPTZ(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
     "updated_at" TIMESTAMPTZ(3) NOT NULL,
 
@@ -59,5 +61,5 @@ CREATE INDEX "mlflow_alias_syncs_request_id_idx" ON "mlflow_alias_syncs"("reques
 ALTER TABLE "mlflow_connectors" ADD CONSTRAINT "mlflow_connectors_model_id_fkey" FOREIGN KEY ("model_id") REFERENCES "registered_models"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 
 -- AddForeignKey
-ALTER TABLE "mlflow_alias_syncs" ADD CONSTRAINT "mlflow_alias_syncs_connector_id_fkey" FOREIGN KEY ("connector_id") REFERENCES "mlflow_connectors"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+ALTER TABLE "mlflow_alias_syncs" ADD CONSTRAINT "mlflow_alias_syncs_connector_id_fkey" FOREIGN KEY ("connector_id") REFERENCES "mlflow_connectors"("id") ON DELETE RESTRICT ON UPDATE CASCADE;
 

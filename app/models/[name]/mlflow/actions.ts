@@ -52,7 +52,8 @@ export async function pushAliasesAction(model: string): Promise<ActionState> {
   try {
     const r = await pushAliases({ actor: await getSessionActor(), model });
     refresh(model);
-    return { status: "ok", message: `Queued for MLflow: ${r.queued.map((a) => `@${a}`).join(", ")}. The next import checks that MLflow follows.` };
+    const kept = r.kept.length ? ` Kept ${r.kept.map((a) => `@${a}`).join(", ")} (protected; Gatehouse does not delete ${r.kept.length > 1 ? "them" : "it"} in MLflow).` : "";
+    return { status: "ok", message: `Queued for MLflow: ${r.queued.map((a) => `@${a}`).join(", ")}.${kept} The next import checks that MLflow follows.` };
   } catch (err) {
     return actionError(err);
   }

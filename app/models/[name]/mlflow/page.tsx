@@ -7,6 +7,7 @@ import { orNotFound } from "@/lib/api/page-data";
 import { checkPagePermission } from "@/lib/auth/actor";
 import { can } from "@/lib/auth/permissions";
 import { canImportNow, getConnector } from "@/lib/mlflow/connector";
+import { protectedAliasesOf } from "@/lib/registry/aliases";
 import { getModel } from "@/lib/registry/models";
 
 export async function generateMetadata({ params }: { params: Promise<{ name: string }> }): Promise<Metadata> {
@@ -18,7 +19,7 @@ export default async function MlflowConnectorPage({ params }: { params: Promise<
   if (!gate.ok) return <Forbidden message={gate.message} />;
   const { name } = await params;
   const model = await orNotFound(getModel({ actor: gate.actor, name }));
-  const connector = await getConnector({ actor: gate.actor, model: name });
+  const [connector, protectedAliases] = await Promise.all([getConnector({ actor: gate.actor, model: name }), protectedAliasesOf({ actor: gate.actor, model: name })]);
   const canManage = can(gate.actor, "mlflow.manage", model.team.id);
   const canImport = canImportNow(gate.actor, model.team.id);
   return (
@@ -33,7 +34,7 @@ export default async function MlflowConnectorPage({ params }: { params: Promise<
           </>
         }
       />
-      {connector && <DriftAlert model={model.name} connector={connector} canPush={can(gate.actor, "aliases.rollback", model.team.id)} />}
+      {connector && <DriftAlert model={model.name} connector={connector} canPush={can(gate.actor, "aliases.rollback", model.team.id)} aliases={model.aliases} protectedAliases={protectedAliases} />}
       <div className="grid gap-6 lg:grid-cols-3">
         <div className="space-y-6 lg:col-span-2">
           {connector ? (
@@ -46,7 +47,7 @@ export default async function MlflowConnectorPage({ params }: { params: Promise<
           ) : (
             <EmptyState title={`${model.name} is not connected to MLflow`}>{canManage ? "Connect it with the form: Gatehouse then imports its versions from MLflow." : "An admin can connect it to an MLflow registry."}</EmptyState>
           )}
-          {canManage && (
+          {canManage && !model.archivedAt && (
             <Card title={connector ? "Connection" : "Connect to MLflow"}>
               <ConnectorForm model={model.name} connector={connector} />
               {connector && (
