@@ -105,7 +105,7 @@ describe.skipIf(!hasDb)("MLflow connector", () => {
     const own = `own-${suffix}`;
     await createModel({ actor: ci, input: { name: own, team: `mlf-${suffix}` } });
     await registerVersion({ actor: ci, model: own, input: { artifact: { uri: "s3://x", checksum: "sha256:0123456789ab" } } });
-    await expect(saveConnector({ actor: admin, model: own, input: { trackingUri: mlflow.url } })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("versions of its own") });
+    await expect(saveConnector({ actor: admin, model: own, input: { trackingUri: mlflow.url } })).rejects.toMatchObject({ status: 409, message: expect.stringContaining("of its own") });
   });
 
   it("sends Gatehouse's alias moves to MLflow, retrying until MLflow takes them, with the outcome on the request and in the audit trail", async () => {
@@ -211,8 +211,14 @@ describe.skipIf(!hasDb)("MLflow connector", () => {
     // Only admins connect; an unreachable server is a failed import, not an error.
     await expect(saveConnector({ actor: ci, model: name, input: { trackingUri: mlflow.url } })).rejects.toMatchObject({ status: 403 });
     await expect(saveConnector({ actor: admin, model: name, input: { trackingUri: "ftp://x" } })).rejects.toThrow(/http\(s\) URL/);
-    await saveConnector({ actor: admin, model: name, input: { trackingUri: "http://127.0.0.1:59998" } });
-    expect(await importNow({ actor: ci, model: name })).toMatchObject({ status: "failed", message: expect.stringContaining("ECONNREFUSED") });
+    // With versions from this MLflow, it cannot be pointed at another server.
+    await expect(saveConnector({ actor: admin, model: name, input: { trackingUri: "http://127.0.0.1:59998" } })).rejects.toMatchObject({ status: 409, details: [{ path: "trackingUri" }] });
+    const dead = `dead-${suffix}`;
+    await connected(dead, { trackingUri: "http://127.0.0.1:59998" });
+    expect(await importNow({ actor: ci, model: dead })).toMatchObject({ status: "failed", message: expect.stringContaining("ECONNREFUSED") });
+    // Pointed at another server, the stored token is dropped unless given again.
+    expect(await getConnector({ actor: ci, model: dead })).toMatchObject({ hasToken: true });
+    expect(await saveConnector({ actor: admin, model: dead, input: { trackingUri: "http://127.0.0.2:59998" } })).toMatchObject({ hasToken: false });
     expect(await removeConnector({ actor: admin, model: name, reason: "moved off MLflow" })).toEqual({ removed: true });
     expect(await getConnector({ actor: ci, model: name })).toBeNull();
     expect(await getVersion({ actor: ci, model: name, version: "5" })).toMatchObject({ version: 5 });
