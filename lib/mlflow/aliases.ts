@@ -2,8 +2,8 @@ import "server-only";
 import { z } from "zod";
 import { AppError } from "@/lib/api/errors";
 import { publicUrl } from "@/lib/api/public-url";
-import type { Actor } from "@/lib/auth/permissions";
-import { can } from "@/lib/auth/permissions";
+import { can, type Actor } from "@/lib/auth/permissions";
+import { requirePermission } from "@/lib/auth/require";
 import { db } from "@/lib/db";
 import { effectivePolicyFor } from "@/lib/policy/policies";
 import { requestPromotion } from "@/lib/promotions/request";
@@ -104,7 +104,11 @@ export async function deleteRegisteredModelAlias(actor: Actor, req: { name: stri
   const alias = aliasName(req.alias);
   const model = await findMlflowModel(db, actor, req.name);
   const current = await db.modelAlias.findUnique({ where: { modelId_name: { modelId: model.id, name: alias } }, select: { id: true } });
-  if (!current) return {};
+  if (!current) {
+    // Nothing to delete, as MLflow answers; but only to those who could have deleted it.
+    requirePermission(actor, "aliases.set", model.teamId);
+    return {};
+  }
   try {
     await deleteAlias({ actor, model: model.name, alias, reason: `Deleted ${VIA}` });
   } catch (err) {
