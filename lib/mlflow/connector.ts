@@ -334,9 +334,14 @@ export async function importNow(opts: { actor: Actor | null; model: string }): P
   if (!canImportNow(opts.actor!, model.teamId)) requirePermission(opts.actor, "registry.write", model.teamId);
   const c = await loadConnector(model.id);
   if (!c) throw notFound(`${model.name} has no MLflow connector; an admin connects it first`);
-  const summary = await importConnector(c.id);
-  if (!summary) throw conflict(`An import of ${model.name} from MLflow is running; its outcome shows on the connector in a moment.`);
-  return summary;
+  // A scheduled import holding the connector finishes in moments: wait for it, then import (what it found is kept).
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    const summary = await importConnector(c.id);
+    if (summary) return summary;
+    if (Date.now() > deadline) throw conflict(`An import of ${model.name} from MLflow is still running; its outcome shows on the connector when it ends.`);
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
 }
 
 /** The scheduled imports: every enabled connector whose time has come (each import holds its connector while it runs). */
