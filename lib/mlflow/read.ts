@@ -4,9 +4,10 @@ import { db, type Tx } from "@/lib/db";
 import { Prisma } from "@/lib/generated/prisma/client";
 import { requirePermission } from "@/lib/auth/require";
 import { findReadableModel } from "@/lib/registry/models";
+import { parseVersionNumber } from "@/lib/registry/versions";
 import { readableTeamIds } from "@/lib/registry/access";
 import { AppError } from "@/lib/api/errors";
-import { doesNotExist, invalidParameter } from "./errors";
+import { doesNotExist } from "./errors";
 import { decodePageToken, encodePageToken, parseFilter, parseOrderBy, type Comparison, type Order, type SearchKind } from "./filter";
 import { LINEAGE_TAGS, MODEL_FIELD_TAGS, toMlflowModel, toMlflowVersion, type MlflowModelVersion, type MlflowRegisteredModel } from "./shapes";
 
@@ -25,10 +26,9 @@ export async function findMlflowModel(client: Tx, actor: Actor | null, name: str
   throw doesNotExist(`Registered Model with name=${name} not found`);
 }
 
-/** A version number as MLflow sends it (a string of digits). */
+/** A version number as MLflow sends it (a string of digits); Gatehouse's own rule, reported as INVALID_PARAMETER_VALUE. */
 export function versionNumber(value: string): number {
-  if (!/^\d{1,9}$/.test(value.trim()) || Number(value) < 1) throw invalidParameter(`Parameter 'version' must be a version number (1, 2, 3…), got '${value}'.`);
-  return Number(value);
+  return parseVersionNumber(value.trim());
 }
 
 const versionSelect = { include: { model: { select: { name: true } }, aliases: { select: { name: true } } } } as const;
