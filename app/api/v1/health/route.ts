@@ -1,4 +1,5 @@
 // GET /api/v1/health
+import { unservedMethods } from "@/lib/api/methods";
 import { Reply, withPublicApi } from "@/lib/api/with-api";
 import { checkHealth } from "@/lib/health";
 
@@ -8,3 +9,5 @@ export const GET = withPublicApi({}, async () => {
   const health = await checkHealth();
   return new Reply(health, health.status === "down" ? 503 : 200, { "cache-control": "no-store" });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET"]);

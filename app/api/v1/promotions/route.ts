@@ -1,4 +1,5 @@
 // GET, POST /api/v1/promotions
+import { unservedMethods } from "@/lib/api/methods";
 import { Reply, withApi } from "@/lib/api/with-api";
 import { requestPromotion } from "@/lib/promotions/request";
 import { ZListPromotionsQuery, ZRequestPromotionInput } from "@/lib/promotions/schemas";
@@ -10,3 +11,5 @@ export const POST = withApi({ permission: "promotions.request", body: ZRequestPr
   const request = await requestPromotion({ actor, input: body });
   return new Reply(request, 201, { location: `/api/v1/promotions/${request.id}` });
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET", "POST"]);

@@ -1,5 +1,6 @@
 // GET, POST /api/v1/tokens
 import { z } from "zod";
+import { unservedMethods } from "@/lib/api/methods";
 import { Reply, withApi } from "@/lib/api/with-api";
 import { ZCreateTokenInput, ZListQuery } from "@/lib/auth/schemas";
 import { createToken, listTokens } from "@/lib/auth/tokens";
@@ -14,3 +15,5 @@ export const POST = withApi({ permission: "tokens.manage", body: ZCreateTokenInp
   const { token, secret } = await createToken({ actor, input: body });
   return new Reply({ ...token, token: secret }, 201, { "cache-control": "no-store" });
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET", "POST"]);

@@ -1,4 +1,5 @@
 // GET, POST /api/v1/users
+import { unservedMethods } from "@/lib/api/methods";
 import { publicUrl } from "@/lib/api/public-url";
 import { Reply, withApi } from "@/lib/api/with-api";
 import { ZCreateUserInput, ZListQuery } from "@/lib/auth/schemas";
@@ -17,3 +18,5 @@ export const POST = withApi({ permission: "users.manage", body: ZCreateUserInput
     { "cache-control": "no-store" },
   );
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET", "POST"]);

@@ -1,4 +1,5 @@
 // GET, POST /api/v1/webhooks
+import { unservedMethods } from "@/lib/api/methods";
 import { Reply, withApi } from "@/lib/api/with-api";
 import { ZPageQuery } from "@/lib/pagination";
 import { createWebhook, listWebhooks } from "@/lib/webhooks/endpoints";
@@ -11,3 +12,5 @@ export const POST = withApi({ permission: "webhooks.manage", body: ZCreateWebhoo
   // The secret is in this answer only; Gatehouse keeps it encrypted and never shows it again.
   return new Reply({ ...webhook, secret }, 201, { "cache-control": "no-store" });
 });
+
+export const { PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET", "POST"]);

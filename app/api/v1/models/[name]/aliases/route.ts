@@ -1,4 +1,5 @@
 // GET /api/v1/models/{name}/aliases
+import { unservedMethods } from "@/lib/api/methods";
 import { withApi } from "@/lib/api/with-api";
 import { aliasHistory, listAliases } from "@/lib/registry/aliases";
 
@@ -6,3 +7,5 @@ export const GET = withApi({ permission: "registry.read" }, async ({ actor, para
   items: await listAliases({ actor, model: params.name }),
   history: await aliasHistory({ actor, model: params.name, limit: 50 }),
 }));
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET"]);

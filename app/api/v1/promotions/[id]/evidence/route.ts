@@ -1,4 +1,5 @@
 // GET /api/v1/promotions/{id}/evidence
+import { unservedMethods } from "@/lib/api/methods";
 import { withApi } from "@/lib/api/with-api";
 import { evidenceBundle } from "@/lib/promotions/evidence-bundle";
 
@@ -8,3 +9,5 @@ export const GET = withApi({ permission: "audit.export" }, async ({ actor, param
     headers: { "content-type": "application/json; charset=utf-8", "content-disposition": `inline; filename="gatehouse-evidence-${bundle.request.model}-request-${bundle.request.number}.json"`, "cache-control": "no-store" },
   });
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET"]);

@@ -1,4 +1,5 @@
 // POST /api/v1/users/{id}/invitation
+import { unservedMethods } from "@/lib/api/methods";
 import { publicUrl } from "@/lib/api/public-url";
 import { Reply, withApi } from "@/lib/api/with-api";
 import { reissueInvitation } from "@/lib/auth/invitations";
@@ -8,3 +9,5 @@ export const POST = withApi({ permission: "users.manage", body: ZReasonInput }, 
   const invitation = await reissueInvitation({ actor, id: params.id, reason: body.reason });
   return new Reply({ url: publicUrl(invitation.path, request), expiresAt: invitation.expiresAt }, 201, { "cache-control": "no-store" });
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["POST"]);

@@ -1,4 +1,5 @@
 // POST /api/v1/webhooks/{id}/rotate-secret
+import { unservedMethods } from "@/lib/api/methods";
 import { Reply, withApi } from "@/lib/api/with-api";
 import { rotateWebhookSecret } from "@/lib/webhooks/endpoints";
 
@@ -7,3 +8,5 @@ export const POST = withApi({ permission: "webhooks.manage" }, async ({ actor, p
   // The new secret is in this answer only.
   return new Reply({ ...webhook, secret }, 200, { "cache-control": "no-store" });
 });
+
+export const { GET, PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["POST"]);

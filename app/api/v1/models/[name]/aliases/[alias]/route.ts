@@ -1,5 +1,6 @@
 // GET, PUT, DELETE /api/v1/models/{name}/aliases/{alias}
 import { NextResponse } from "next/server";
+import { unservedMethods } from "@/lib/api/methods";
 import { withApi } from "@/lib/api/with-api";
 import { ZReasonInput } from "@/lib/auth/schemas";
 import { deleteAlias, resolveAlias, setAlias } from "@/lib/registry/aliases";
@@ -21,3 +22,5 @@ export const PUT = withApi({ permission: "aliases.set", body: ZSetAliasInput }, 
 export const DELETE = withApi({ permission: "aliases.set", query: ZReasonInput }, async ({ actor, params, query }) =>
   deleteAlias({ actor, model: params.name, alias: params.alias, reason: query.reason }),
 );
+
+export const { POST, PATCH, OPTIONS } = unservedMethods(["GET", "PUT", "DELETE"]);

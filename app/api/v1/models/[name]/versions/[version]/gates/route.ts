@@ -1,4 +1,5 @@
 // GET /api/v1/models/{name}/versions/{version}/gates
+import { unservedMethods } from "@/lib/api/methods";
 import { withApi } from "@/lib/api/with-api";
 import { versionReadiness } from "@/lib/policy/readiness";
 import { ZGatesQuery } from "@/lib/policy/schemas";
@@ -8,3 +9,5 @@ export const GET = withApi({ permission: "registry.read", query: ZGatesQuery }, 
   const [readiness] = await versionReadiness({ actor, model: params.name, version: params.version, stage: query.stage });
   return readiness;
 });
+
+export const { POST, PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET"]);
