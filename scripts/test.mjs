@@ -7,7 +7,7 @@ import { ensureInstalled, log, root } from "./lib/setup.mjs";
 
 ensureInstalled();
 const { ensureBuilt, ensurePrismaClient, runAsync } = await import("./lib/setup.mjs");
-const { migrate, startEmbedded } = await import("./lib/database.mjs");
+const { availablePort, migrate, startEmbedded } = await import("./lib/database.mjs");
 const { ensureChromium } = await import("./lib/chromium.mjs");
 const { tsxArgs } = await import("./lib/boot.mjs");
 const { startServer } = await import("./lib/server.mjs");
@@ -72,11 +72,14 @@ try {
   if (all || stages.has("unit")) await stage("unit and database tests (vitest)", () => runAsync(process.execPath, [bin("vitest", "vitest.mjs"), "run", ...extra]));
   if (all || stages.has("e2e")) {
     ensureBuilt();
-    const port = Number(process.env.GATEHOUSE_TEST_PORT || 3100);
+    // The configured port, or a free one when another program holds it (a server left running by another checkout).
+    const wanted = Number(process.env.GATEHOUSE_TEST_PORT || 3100);
+    const port = await availablePort(wanted);
+    if (port !== wanted) log(`port ${wanted} is in use by another program: the test server takes port ${port}`);
     process.env.NEXTAUTH_URL = `http://127.0.0.1:${port}`;
     // Single sign-on is tested end to end against a small OIDC provider of our own.
     const { startMockOidc } = await import("../e2e/support/mock-oidc.mjs");
-    idp = await startMockOidc({ port: port + 1, clientId: "gatehouse-test", clientSecret: "test-client-secret" });
+    idp = await startMockOidc({ port: await availablePort(port + 1), clientId: "gatehouse-test", clientSecret: "test-client-secret" });
     Object.assign(process.env, {
       OIDC_ISSUER: idp.issuer,
       OIDC_CLIENT_ID: "gatehouse-test",
