@@ -84,7 +84,8 @@ async function main() {
   // A scratch copy, so what the benchmark changes (an alias move, ingested points, verifications) never
   // accumulates in the data set: every run starts from the same data.
   database = await startEmbedded({ dir: path.join(root, ".data", "bench-postgres"), port: PG_PORT, name: "postgres" });
-  const adminUrl = database.url;
+  // The URL of the server as started (its port may differ from PG_PORT when another program holds that one).
+  let adminUrl = database.url;
   const scratch = `${manifest.database}_run`;
   {
     const { default: pg } = await import("pg");
@@ -99,6 +100,7 @@ async function main() {
       run(process.execPath, [path.join(root, "bench", "data.mjs"), "--scale", "tiny"]);
       manifest = manifestOf(scaleName);
       database = await startEmbedded({ dir: path.join(root, ".data", "bench-postgres"), port: PG_PORT, name: "postgres" });
+      adminUrl = database.url;
       c = new pg.Client({ connectionString: adminUrl });
       await c.connect();
     }

@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { expect, test } from "@playwright/test";
 import { demoUser, sessionFor } from "../support/api";
+import { createModel } from "../support/registry";
 import { appDir, exportedMethods, filesUnder, fill, root, routeOf } from "../support/routes";
 
 // A method a route does not serve answers 405 with a JSON error naming the methods it does, and an Allow header
@@ -48,13 +49,15 @@ for (const { file, route, served } of handlers) {
 }
 
 test("signed in, a wrong method is still a 405 that says what to send, and changes nothing", async ({ baseURL }) => {
-  const lead = await sessionFor(baseURL!, demoUser("lead"));
+  const engineer = await sessionFor(baseURL!, demoUser("engineer"));
   const auditor = await sessionFor(baseURL!, demoUser("auditor"));
-  const newest = async () => (await (await auditor.get("/api/v1/audit?limit=1")).json()).items[0]?.id;
-  const before = await newest();
-  const res = await lead.fetch("/api/v1/models/fraud-detector", { method: "POST", data: { description: "posted where nothing takes it" } });
+  const { name } = await createModel(engineer);
+  const events = async () => (await (await auditor.get(`/api/v1/audit?model=${name}&limit=50`)).json()).items.length as number;
+  const before = await events();
+  expect(before).toBeGreaterThan(0);
+  const res = await engineer.fetch(`/api/v1/models/${name}`, { method: "POST", data: { description: "posted where nothing takes it" } });
   expect(res.status()).toBe(405);
-  expect((await res.json()).error.message).toBe("/api/v1/models/fraud-detector does not take POST; it takes GET.");
-  expect((await (await lead.get("/api/v1/models/fraud-detector")).json()).description).not.toBe("posted where nothing takes it");
-  expect(await newest()).toBe(before);
+  expect((await res.json()).error.message).toBe(`/api/v1/models/${name} does not take POST; it takes GET.`);
+  expect((await (await engineer.get(`/api/v1/models/${name}`)).json()).description).toBe("test model");
+  expect(await events()).toBe(before);
 });

@@ -18,8 +18,12 @@ export function routeOf(file: string): string {
   return "/" + segments.join("/");
 }
 
-/** The HTTP methods a route handler exports, read from its source. */
-export function exportedMethods(source: string): string[] {
+/**
+ * The HTTP methods a route handler serves, read from its source. The line `export const { … } = unservedMethods(…)`
+ * (lib/api/methods.ts: the 405s for every other method) is left out on purpose: those are not served.
+ */
+export function exportedMethods(text: string): string[] {
+  const source = text.replace(/^export\s+const\s*\{[^}]*\}\s*=\s*unservedMethods\([^)]*\);?$/gm, "");
   const found = new Set<string>();
   for (const m of source.matchAll(/export\s+(?:async\s+)?(?:function|const|let|var)\s+([A-Z]+)\b/g)) found.add(m[1]);
   for (const m of source.matchAll(/export\s*\{([^}]*)\}/g)) for (const part of m[1].split(",")) found.add(part.trim().split(/\s+as\s+/).at(-1)!.trim());

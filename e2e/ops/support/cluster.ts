@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { pathToFileURL } from "node:url";
 import { test as base } from "@playwright/test";
 import pg from "pg";
 
@@ -43,11 +44,7 @@ export type Postgres = { stop(): Promise<void>; start(): Promise<void> };
 
 // scripts/lib/database.mjs: the same embedded server `npm start` and `npm test` run (TCP only, and a failed start
 // says why in PostgreSQL's words), and its port choice.
-const databaseScript = () =>
-  import(path.join(root, "scripts", "lib", "database.mjs")) as Promise<{
-    availablePort(preferred: number): Promise<number>;
-    embeddedServer(opts: { dir: string; port: number }): Promise<Postgres>;
-  }>;
+const databaseScript = () => import(pathToFileURL(path.join(root, "scripts", "lib", "database.mjs")).href) as Promise<typeof import("../../../scripts/lib/database.mjs")>;
 
 /** `preferred` when nothing listens on it, otherwise a free port the system picks. */
 export async function availablePort(preferred: number): Promise<number> {

@@ -49,7 +49,7 @@ export function startPostgres15(port: number): Postgres15 {
     chownSync(dir, uid, gid);
   }
   pg15("initdb", ["-D", dir, "-U", "gatehouse", "--auth=trust", "-E", "UTF8", "--locale=C.UTF-8"]);
-  pg15("pg_ctl", ["-D", dir, "-o", `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1`, "-l", path.join(dir, "server.log"), "-w", "start"]);
+  pg15("pg_ctl", ["-D", dir, "-o", `-p ${port} -k '${dir}' -c listen_addresses=127.0.0.1`, "-l", path.join(dir, "server.log"), "-w", "start"]);
   return {
     port,
     dir,

@@ -1,12 +1,14 @@
 // GET /api/v1/openapi.json
-import { NextResponse } from "next/server";
 import { unservedMethods } from "@/lib/api/methods";
 import { openApiDocument } from "@/lib/api/openapi";
 
-export const dynamic = "force-static";
+// Built once per process, on first request: the document only changes with the code. (Not prerendered: a route
+// that answers other methods, as every route does with its 405s, is dynamic to Next.)
+let body: string | undefined;
 
 export function GET() {
-  return NextResponse.json(openApiDocument());
+  body ??= JSON.stringify(openApiDocument());
+  return new Response(body, { headers: { "content-type": "application/json" } });
 }
 
 export const { POST, PUT, PATCH, DELETE, OPTIONS } = unservedMethods(["GET"]);
