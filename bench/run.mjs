@@ -13,7 +13,7 @@ const { existsSync, mkdirSync, readFileSync, writeFileSync } = await import("nod
 const os = await import("node:os");
 const path = await import("node:path");
 const { ensureBuilt, ensurePrismaClient, root, run } = await import("../scripts/lib/setup.mjs");
-const { startEmbedded } = await import("../scripts/lib/database.mjs");
+const { availablePort, startEmbedded } = await import("../scripts/lib/database.mjs");
 const { startServer } = await import("../scripts/lib/load/stack.mjs");
 const { createClient, CookieJar, signIn } = await import("../scripts/lib/load/http.mjs");
 const { row, table } = await import("./lib/figures.mjs");
@@ -39,7 +39,11 @@ if (!Number.isInteger(runs) || runs < 1) throw new Error("--runs must be a whole
 const resultsDir = arg("results") ?? path.join(root, "bench", "results");
 // Durations: the issue's where it names them, shorter for a smoke pass.
 const D = smoke ? { serving: 1, pageRequests: 5, chartRequests: 3, ingest: 2 } : { serving: 10, pageRequests: 50, chartRequests: 20, ingest: 30 };
-const PORT = Number(process.env.GATEHOUSE_BENCH_PORT || 3350);
+// Gatehouse's port, the bare Node server's next to it and the cold start's after that; each taken only if free (a
+// server left running by another checkout would otherwise fail a section).
+const PORT = await availablePort(Number(process.env.GATEHOUSE_BENCH_PORT || 3350));
+const BARE_PORT = await availablePort(PORT + 1);
+const COLD_PORT = await availablePort(PORT + 2);
 const PG_PORT = Number(process.env.GATEHOUSE_BENCH_PG_PORT || 54361);
 const base = `http://127.0.0.1:${PORT}`;
 
@@ -151,7 +155,7 @@ async function main() {
 
   await section("serving", async () => {
     const token = (await ok(await admin.send({ method: "POST", path: "/api/v1/tokens", body: { name: `bench-serving-${Date.now()}`, kind: "service", scopes: ["serving:read"] } }), 201, "creating the serving token")).token;
-    return measureServing({ base, mover: lead, token, model, alias: "bench", version: versions - 1, otherVersion: versions, barePort: PORT + 1, seconds: D.serving, runs, log });
+    return measureServing({ base, mover: lead, token, model, alias: "bench", version: versions - 1, otherVersion: versions, barePort: BARE_PORT, seconds: D.serving, runs, log });
   });
   await section("pages", () =>
     measurePages({
@@ -206,7 +210,7 @@ async function main() {
   server = null;
   await section("coldstart", async () => {
     log(`cold start: npm start to the first page, ${runs} times (after one start that prepares its database)…`);
-    const r = await measureColdStart({ port: PORT + 2, pgPort: PG_PORT + 1, runs, log });
+    const r = await measureColdStart({ port: COLD_PORT, pgPort: PG_PORT + 1, runs, log });
     return [
       row({ section: "cold start", name: "npm start to the first page", unit: "ms", runs: r.startToPageMs, digits: 0, note: "prepared checkout: installed, built, database initialised" }),
       row({ section: "cold start", name: "embedded PostgreSQL start-up", unit: "ms", runs: r.databaseStartMs, digits: 0 }),

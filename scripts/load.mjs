@@ -28,7 +28,10 @@ const number = (name, fallback) => {
   return v;
 };
 const SECONDS = number("GATEHOUSE_LOAD_SECONDS", 60);
-const PORT = number("GATEHOUSE_LOAD_PORT", 3150);
+// The configured port, or a free one when another program holds it (a server left running by another checkout).
+const { availablePort } = await import("./lib/database.mjs");
+const WANTED_PORT = number("GATEHOUSE_LOAD_PORT", 3150);
+const PORT = await availablePort(WANTED_PORT);
 const PG_PORT = number("GATEHOUSE_LOAD_PG_PORT", 54351);
 // One server process renders every page, answers the API and parses every metric batch on one thread: a page costs
 // it 20-50 ms of CPU, an API read ~7 ms, 20,000 points/s ~0.3 of a core. 50 people acting every 4 s on average
@@ -42,6 +45,7 @@ const SERVING_CONNECTIONS = 4;
 const WATCHDOG_MS = (SECONDS + 600) * 1000;
 
 const base = `http://127.0.0.1:${PORT}`;
+if (PORT !== WANTED_PORT) log(`port ${WANTED_PORT} is in use by another program: the server under load takes port ${PORT}`);
 let phase = "set-up";
 let database = null;
 let server = null;
