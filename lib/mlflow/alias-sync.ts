@@ -2,6 +2,8 @@ import "server-only";
 import { recordAuditEvent } from "@/lib/audit/record";
 import { db, transaction } from "@/lib/db";
 import { databaseConfigured } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { claimDue } from "@/lib/notifications/claim";
 import { listenForOutbox } from "@/lib/notifications/wakeup";
 import { kickJob, registerJob } from "@/lib/notifications/worker";
 import { syncRetryDelayMs } from "./connector-rules";
@@ -25,18 +27,8 @@ export type SyncPassCounts = { claimed: number; done: number; retried: number };
 
 type Claimed = { id: string; connectorId: string; alias: string; version: number | null; attempts: number; requestId: string | null; via: string };
 
-async function claim(now: Date, limit: number): Promise<Claimed[]> {
-  const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  return db.$queryRaw<Claimed[]>`
-    UPDATE mlflow_alias_syncs SET next_attempt_at = ${leaseUntil}
-    WHERE id IN (
-      SELECT id FROM mlflow_alias_syncs
-      WHERE status = 'pending' AND next_attempt_at <= ${now}
-      ORDER BY next_attempt_at, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id, connector_id AS "connectorId", alias, version, attempts, request_id AS "requestId", via`;
+function claim(now: Date, limit: number): Promise<Claimed[]> {
+  return claimDue<Claimed>({ table: "mlflow_alias_syncs", due: Prisma.sql`status = 'pending'`, returning: `id, connector_id AS "connectorId", alias, version, attempts, request_id AS "requestId", via`, now, limit, leaseMs: LEASE_MS });
 }
 
 /** One pass over the due alias moves. `now` and `random` are the tests' handles on time and jitter. */

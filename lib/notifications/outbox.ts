@@ -2,6 +2,8 @@ import "server-only";
 import type { Transporter } from "nodemailer";
 import { db } from "@/lib/db";
 import { databaseConfigured, env } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { claimDue, eachLimited } from "./claim";
 import type { EmailPayload, SlackPayload } from "./messages";
 import { SLACK_DESTINATION } from "./plan";
 import { afterFailure, shortError } from "./retry";
@@ -36,30 +38,11 @@ const PASS_EVERY_MS = 5_000;
 
 type Claimed = { id: string; channel: string; destination: string; payload: unknown; attempts: number };
 
-async function claim(now: Date, limit: number): Promise<Claimed[]> {
-  const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  return db.$queryRaw<Claimed[]>`
-    UPDATE outbox_messages SET next_attempt_at = ${leaseUntil}
-    WHERE id IN (
-      SELECT id FROM outbox_messages
-      WHERE delivered_at IS NULL AND failed_at IS NULL AND next_attempt_at <= ${now}
-      ORDER BY next_attempt_at, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id, channel, destination, payload, attempts`;
+function claim(now: Date, limit: number): Promise<Claimed[]> {
+  return claimDue<Claimed>({ table: "outbox_messages", due: Prisma.sql`delivered_at IS NULL AND failed_at IS NULL`, returning: `id, channel, destination, payload, attempts`, now, limit, leaseMs: LEASE_MS });
 }
 
 const asJson = <T>(payload: unknown): T => (typeof payload === "string" ? JSON.parse(payload) : payload) as T;
-
-/** Runs `fn` over `items`, at most `parallel` at a time. */
-async function eachLimited<T>(items: T[], parallel: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const lanes = Array.from({ length: Math.min(parallel, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  });
-  await Promise.all(lanes);
-}
 
 function smtpSecrets(url: string | undefined): string[] {
   if (!url || !URL.canParse(url)) return url ? [url] : [];

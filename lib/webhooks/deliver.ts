@@ -1,6 +1,8 @@
 import "server-only";
 import { db } from "@/lib/db";
 import { databaseConfigured, env } from "@/lib/env";
+import { Prisma } from "@/lib/generated/prisma/client";
+import { claimDue, eachLimited } from "@/lib/notifications/claim";
 import { shortError } from "@/lib/notifications/retry";
 import { listenForOutbox } from "@/lib/notifications/wakeup";
 import { kickJob, registerJob } from "@/lib/notifications/worker";
@@ -40,25 +42,8 @@ const PASS_EVERY_MS = 5_000;
 
 type Claimed = { id: string; endpointId: string; event: string; body: string; attempts: number };
 
-async function claim(now: Date, limit: number): Promise<Claimed[]> {
-  const leaseUntil = new Date(now.getTime() + LEASE_MS);
-  return db.$queryRaw<Claimed[]>`
-    UPDATE webhook_deliveries SET next_attempt_at = ${leaseUntil}
-    WHERE id IN (
-      SELECT id FROM webhook_deliveries
-      WHERE status = 'pending' AND next_attempt_at <= ${now}
-      ORDER BY next_attempt_at, id
-      LIMIT ${limit}
-      FOR UPDATE SKIP LOCKED
-    )
-    RETURNING id, endpoint_id AS "endpointId", event, body, attempts`;
-}
-
-async function eachLimited<T>(items: T[], parallel: number, fn: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, async () => {
-    while (next < items.length) await fn(items[next++]);
-  }));
+function claim(now: Date, limit: number): Promise<Claimed[]> {
+  return claimDue<Claimed>({ table: "webhook_deliveries", due: Prisma.sql`status = 'pending'`, returning: `id, endpoint_id AS "endpointId", event, body, attempts`, now, limit, leaseMs: LEASE_MS });
 }
 
 async function runPass(opts: WebhookPassOptions): Promise<WebhookPassCounts> {
